@@ -1,0 +1,5 @@
+export * from './event-store.port';
+export * from './errors';
+export * from './validation';
+export * from './sqlite/sqlite-database';
+export * from './sqlite/sqlite-event-store';

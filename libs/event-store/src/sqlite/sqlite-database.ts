@@ -1,0 +1,35 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type SqliteDatabase = Database.Database;
+
+/**
+ * Opens (creating if needed) a SQLite database set up for durable writes: WAL journal with
+ * synchronous=FULL, so a committed transaction is on disk before the commit returns (better-sqlite3 would
+ * otherwise leave WAL at NORMAL, which can lose the last commits on power loss). The busy timeout lets
+ * several processes (an API and a projector) share the file.
+ */
+export function openSqliteDatabase(
+  file: string,
+  options: { readonly busyTimeoutMs?: number } = {},
+): SqliteDatabase {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  try {
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (String(mode).toLowerCase() !== 'wal') {
+      throw new Error(`could not switch ${file} to WAL mode (it is in ${String(mode)} mode)`);
+    }
+    db.pragma('synchronous = FULL');
+    if (db.pragma('synchronous', { simple: true }) !== 2) {
+      throw new Error(`could not set synchronous=FULL on ${file}`);
+    }
+    db.pragma('foreign_keys = ON');
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
