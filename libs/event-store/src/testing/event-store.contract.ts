@@ -277,8 +277,9 @@ export function describeEventStoreContract(name: string, options: EventStoreCont
         );
         const results = await Promise.all(appends);
         const log = (await readWholeLog(store, 37)).filter((e) => e.position > before);
-        const expectedCount = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? 2 : 1)).reduce(
+        const expectedCount = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? 2 : 1)).reduce<number>(
           (a, b) => a + b,
+          0,
         );
         expect(log).toHaveLength(expectedCount);
 
