@@ -124,6 +124,13 @@ describe('Deal', () => {
       spec.given([created, lost]).when(create()).thenFails('DEAL_ALREADY_EXISTS', 'conflict');
     });
 
+    it('refuses a deal id other than the one derived from the lead id', () => {
+      spec
+        .given([])
+        .when(create({ dealId: '7d0c1a7e-5b7e-4c8e-8d0e-2f4b9a1c3e5d' }))
+        .thenFails('DEAL_ID_MISMATCH', 'invalid', 'dealId');
+    });
+
     it('refuses a bad value, an empty title and a date that does not exist', () => {
       const given = spec.given([]);
       given

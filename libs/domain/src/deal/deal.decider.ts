@@ -5,6 +5,7 @@ import { optional } from '../shared/optional';
 import { assertCalendarDate, assertMoney, assertText } from '../shared/values';
 import type { AdvanceStage, CreateDeal, DealCommand, LoseDeal, WinDeal } from './deal.commands';
 import type { DealEvent } from './deal.events';
+import { dealIdForLead } from './deal-id';
 import { type DealState, type ExistingDeal, evolveDeal, initialDealState } from './deal.state';
 
 export function decideDeal(command: DealCommand, state: DealState): DealEvent[] {
@@ -32,6 +33,13 @@ function createDeal({ data, metadata }: CreateDeal, state: DealState): DealEvent
     throw conflict(
       'LEAD_NOT_QUALIFIED',
       `lead ${data.leadId} is ${data.lead.status}: a deal can be created only for a qualified lead`,
+    );
+  }
+  if (data.dealId !== dealIdForLead(data.leadId)) {
+    throw invalid(
+      'DEAL_ID_MISMATCH',
+      'dealId',
+      `a lead converts into exactly one deal, whose id is derived from the lead id: ${dealIdForLead(data.leadId)}; send that id or none`,
     );
   }
   if (state.status !== 'none') {

@@ -1,0 +1,135 @@
+import {
+  type Decider,
+  type DomainCommand,
+  type DomainEvent,
+  EVENT_SCHEMA_VERSIONS,
+  type SalesEventType,
+  nameBasedUuid,
+} from '@app/domain';
+import {
+  EventIdConflictError,
+  EventStore,
+  type NewEvent,
+  type RecordedEvent,
+  WrongExpectedRevisionError,
+} from '@app/event-store';
+import { Injectable } from '@nestjs/common';
+import { ProblemException, problemType } from '../http/problem';
+import type { CommandMeta, CommandResult } from './command-meta';
+
+/** Namespace of event ids derived from idempotency keys. */
+const IDEMPOTENT_EVENT_NAMESPACE = 'c1d9a3f0-6b2e-4e8a-9f47-2a5d7c3b1e90';
+
+/** How often a command that keeps losing races to other writers is decided again before giving up. */
+const MAX_ATTEMPTS = 20;
+
+export interface AggregateCommand<C extends DomainCommand, S, E extends DomainEvent> {
+  readonly streamId: string;
+  readonly aggregateId: string;
+  readonly decider: Decider<C, S, E>;
+  /** Builds the domain command at decision time (each attempt gets a fresh clock). */
+  readonly command: (now: string) => C;
+  readonly meta: CommandMeta;
+}
+
+/**
+ * The whole command path: read the stream, fold it into state, decide, append with the expected revision.
+ * Without If-Match, a command that loses a race is decided again on the new state; with If-Match, the race
+ * is the client's 412. An Idempotency-Key makes the written events' ids deterministic and marks them, so a
+ * retry (even after a crash or a restart) finds the first answer in the stream itself.
+ */
+@Injectable()
+export class AggregateCommandExecutor {
+  constructor(private readonly store: EventStore) {}
+
+  async execute<C extends DomainCommand, S, E extends DomainEvent>(
+    request: AggregateCommand<C, S, E>,
+  ): Promise<CommandResult> {
+    const { streamId, aggregateId, decider, meta } = request;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const history = await this.store.readStream(streamId);
+      const earlier = meta.idempotency && answeredBefore(history, aggregateId, meta.idempotency);
+      if (earlier) return earlier;
+
+      const revision = history.length - 1;
+      if (meta.expectedRevision !== undefined && revision >= 0 && meta.expectedRevision !== revision) {
+        throw preconditionFailed(meta.expectedRevision, revision);
+      }
+      const state = history.reduce((s, e) => decider.evolve(s, e as unknown as E), decider.initialState());
+      const now = new Date().toISOString();
+      const events = decider.decide(request.command(now), state);
+      try {
+        const result = await this.store.appendToStream(streamId, events.map(toNewEvent(now, meta)), {
+          expectedRevision: revision < 0 ? 'no_stream' : revision,
+        });
+        return { id: aggregateId, revision: result.revision, position: result.position.toString() };
+      } catch (error) {
+        if (error instanceof WrongExpectedRevisionError) {
+          if (meta.expectedRevision !== undefined)
+            throw preconditionFailed(meta.expectedRevision, error.actual);
+          continue;
+        }
+        if (error instanceof EventIdConflictError && meta.idempotency) throw idempotencyKeyReused();
+        throw error;
+      }
+    }
+    throw new ProblemException({
+      type: problemType('contention'),
+      title: 'The rules forbid this command now',
+      status: 409,
+      detail: `${aggregateId} kept changing under this command (${MAX_ATTEMPTS} attempts); retry it`,
+      code: 'CONTENTION',
+    });
+  }
+}
+
+function toNewEvent(now: string, meta: CommandMeta) {
+  return (event: DomainEvent, index: number): NewEvent => ({
+    id: meta.idempotency
+      ? nameBasedUuid(IDEMPOTENT_EVENT_NAMESPACE, `${meta.idempotency.key}\n${index}`)
+      : crypto.randomUUID(),
+    type: event.type,
+    data: event.data as Record<string, unknown>,
+    metadata: {
+      occurredAt: now,
+      actor: meta.actor,
+      correlationId: meta.correlationId,
+      causationId: meta.commandId,
+      schemaVersion: EVENT_SCHEMA_VERSIONS[event.type as SalesEventType] ?? 1,
+      ...(meta.idempotency
+        ? { idempotencyKey: meta.idempotency.key, requestFingerprint: meta.idempotency.fingerprint }
+        : {}),
+    },
+  });
+}
+
+/** The first answer to a request with this idempotency key, when its events are already in the stream. */
+function answeredBefore(
+  history: readonly RecordedEvent[],
+  aggregateId: string,
+  idempotency: NonNullable<CommandMeta['idempotency']>,
+): CommandResult | undefined {
+  const written = history.filter((e) => e.metadata['idempotencyKey'] === idempotency.key);
+  const last = written[written.length - 1];
+  if (!last) return undefined;
+  if (last.metadata['requestFingerprint'] !== idempotency.fingerprint) throw idempotencyKeyReused();
+  return { id: aggregateId, revision: last.revision, position: last.position.toString() };
+}
+
+const preconditionFailed = (expected: number, actual: number) =>
+  new ProblemException({
+    type: problemType('precondition-failed'),
+    title: 'The aggregate changed since you read it',
+    status: 412,
+    detail: `If-Match expected revision ${expected} but the aggregate is at revision ${actual}; read it again`,
+    code: 'REVISION_MISMATCH',
+  });
+
+const idempotencyKeyReused = () =>
+  new ProblemException({
+    type: problemType('idempotency-key-reused'),
+    title: 'The idempotency key was used for another request',
+    status: 422,
+    detail: 'this Idempotency-Key was first used with another request; use a new key for a new request',
+    code: 'IDEMPOTENCY_KEY_REUSED',
+  });

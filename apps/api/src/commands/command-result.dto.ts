@@ -1,0 +1,13 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { CommandResult } from './command-meta';
+
+export class CommandResultDto implements CommandResult {
+  @ApiProperty({ format: 'uuid', description: 'The id of the lead or deal' })
+  id!: string;
+
+  @ApiProperty({ description: 'The stream revision after the command (also sent as ETag)', example: 3 })
+  revision!: number;
+
+  @ApiProperty({ description: 'Global log position of the last event written', example: '1042' })
+  position!: string;
+}

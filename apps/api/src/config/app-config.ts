@@ -1,0 +1,56 @@
+import { resolve } from 'node:path';
+
+/** The service's settings, read from the environment once at start. */
+export interface AppConfig {
+  /** TCP port to listen on (PORT, default 3000; 0 picks a free one). */
+  readonly port: number;
+  /** Interface to listen on (HOST, default 0.0.0.0). */
+  readonly host: string;
+  /** Where the embedded store keeps its files (DATA_DIR, default ./data). */
+  readonly dataDir: string;
+  /** Largest request body accepted, in bytes (BODY_LIMIT, default 65536). */
+  readonly bodyLimit: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and checks every setting; a bad value stops the start with a message naming it. */
+export function loadConfig(env: Env): AppConfig {
+  const problems: string[] = [];
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw.trim());
+    if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const text = (name: string, fallback: string): string => {
+    const raw = env[name];
+    if (raw === undefined) return fallback;
+    if (raw.trim() === '') {
+      problems.push(`${name} must not be empty (leave it unset for the default "${fallback}")`);
+      return fallback;
+    }
+    return raw;
+  };
+
+  const config: AppConfig = {
+    port: integer('PORT', 3000, 0, 65535),
+    host: text('HOST', '0.0.0.0'),
+    dataDir: resolve(text('DATA_DIR', './data')),
+    bodyLimit: integer('BODY_LIMIT', 65536, 1024, 16 * 1024 * 1024),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,12 @@
+import { Command } from '@nestjs/cqrs';
+import type { CommandMeta, CommandResult } from '../../commands/command-meta';
+import type { CreateDealDto } from '../dto/create-deal.dto';
+
+export class CreateDealCommand extends Command<CommandResult> {
+  constructor(
+    readonly input: CreateDealDto,
+    readonly meta: CommandMeta,
+  ) {
+    super();
+  }
+}

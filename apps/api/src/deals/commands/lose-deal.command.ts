@@ -1,0 +1,13 @@
+import { Command } from '@nestjs/cqrs';
+import type { CommandMeta, CommandResult } from '../../commands/command-meta';
+import type { LoseDealDto } from '../dto/lose-deal.dto';
+
+export class LoseDealCommand extends Command<CommandResult> {
+  constructor(
+    readonly dealId: string,
+    readonly input: LoseDealDto,
+    readonly meta: CommandMeta,
+  ) {
+    super();
+  }
+}

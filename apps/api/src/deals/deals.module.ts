@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CommandsModule } from '../commands/commands.module';
+import { AdvanceStageHandler } from './commands/advance-stage.handler';
+import { CreateDealHandler } from './commands/create-deal.handler';
+import { LoseDealHandler } from './commands/lose-deal.handler';
+import { WinDealHandler } from './commands/win-deal.handler';
+import { DealsController } from './deals.controller';
+import { GetDealHandler } from './queries/get-deal.handler';
+
+@Module({
+  imports: [CommandsModule],
+  controllers: [DealsController],
+  providers: [CreateDealHandler, AdvanceStageHandler, WinDealHandler, LoseDealHandler, GetDealHandler],
+})
+export class DealsModule {}

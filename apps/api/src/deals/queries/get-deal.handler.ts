@@ -1,0 +1,16 @@
+import { dealDecider, dealStream, notFound } from '@app/domain';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { AggregateLoader } from '../../commands/aggregate-loader';
+import { type DealView, toDealView } from '../deal.view';
+import { GetDealQuery } from './get-deal.query';
+
+@QueryHandler(GetDealQuery)
+export class GetDealHandler implements IQueryHandler<GetDealQuery> {
+  constructor(private readonly loader: AggregateLoader) {}
+
+  async execute({ dealId }: GetDealQuery): Promise<DealView> {
+    const { state, revision } = await this.loader.load(dealStream(dealId), dealDecider);
+    if (state.status === 'none') throw notFound('DEAL_NOT_FOUND', `deal ${dealId} does not exist`);
+    return toDealView(state, revision);
+  }
+}

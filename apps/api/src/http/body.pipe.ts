@@ -1,0 +1,44 @@
+import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { type ValidationError, validate } from 'class-validator';
+import { type FieldProblem, ProblemException } from './problem';
+
+/**
+ * Validates a JSON body against its DTO class: every field checked, unknown fields refused, and each
+ * problem reported with the field's path (`budget.amount`) and the reason.
+ */
+@Injectable()
+export class BodyPipe implements PipeTransform<unknown, Promise<unknown>> {
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'body' || !metadata.metatype || metadata.metatype === Object) return value;
+    const body = value ?? {};
+    if (typeof body !== 'object' || Array.isArray(body)) {
+      throw ProblemException.badRequest('the body must be a JSON object', [
+        { field: 'body', reason: 'must be a JSON object' },
+      ]);
+    }
+    const instance = plainToInstance(metadata.metatype as new () => object, body) as object;
+    const errors = await validate(instance, {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      validationError: { target: false, value: false },
+    });
+    if (errors.length > 0) {
+      const problems = flatten(errors);
+      throw ProblemException.badRequest(problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
+    }
+    return instance;
+  }
+}
+
+function flatten(errors: readonly ValidationError[], prefix = ''): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.entries(error.constraints ?? {}).map(([name, message]) => ({
+      field,
+      reason: name === 'whitelistValidation' ? 'is not a known field' : message,
+    }));
+    return [...own, ...flatten(error.children ?? [], field)];
+  });
+}

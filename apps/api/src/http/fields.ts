@@ -1,0 +1,154 @@
+import { MAX_AMOUNT, SLUG_PATTERN, isCalendarDate, isCurrencyCode } from '@app/domain';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDefined,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+
+/**
+ * Composed field decorators: each states a field's validation and its OpenAPI description once.
+ * An optional field may be left out; `null` is refused like any other wrong type.
+ */
+interface FieldOptions {
+  readonly optional?: boolean;
+  readonly description?: string;
+  readonly example?: unknown;
+}
+
+const presence = (optional: boolean | undefined) =>
+  optional ? ValidateIf((_: object, value: unknown) => value !== undefined) : IsDefined();
+
+export const Text = (max: number, options: FieldOptions = {}) =>
+  applyDecorators(
+    ApiProperty({ type: String, maxLength: max, minLength: 1, required: !options.optional, ...doc(options) }),
+    presence(options.optional),
+    IsString(),
+    Matches(/\S/, { message: '$property must not be blank' }),
+    MaxLength(max),
+  );
+
+export const Email = (options: FieldOptions = {}) =>
+  applyDecorators(
+    ApiProperty({
+      type: String,
+      format: 'email',
+      maxLength: 320,
+      required: !options.optional,
+      ...doc(options),
+    }),
+    presence(options.optional),
+    IsString(),
+    IsEmail({}, { message: '$property must be an email address' }),
+    MaxLength(320),
+  );
+
+export const Slug = (options: FieldOptions = {}) =>
+  applyDecorators(
+    ApiProperty({
+      type: String,
+      pattern: SLUG_PATTERN.source,
+      maxLength: 50,
+      required: !options.optional,
+      ...doc(options),
+    }),
+    presence(options.optional),
+    IsString(),
+    Matches(SLUG_PATTERN, { message: '$property must be a lowercase slug such as web_form' }),
+    MaxLength(50),
+  );
+
+export const SlugList = (maxItems: number, options: FieldOptions = {}) =>
+  applyDecorators(
+    ApiProperty({ type: [String], maxItems, required: !options.optional, ...doc(options) }),
+    presence(options.optional),
+    IsArray(),
+    ArrayMaxSize(maxItems),
+    IsString({ each: true }),
+    Matches(SLUG_PATTERN, { each: true, message: 'each of $property must be a lowercase slug' }),
+    MaxLength(50, { each: true }),
+  );
+
+export const Uuid = (options: FieldOptions = {}) =>
+  applyDecorators(
+    ApiProperty({ type: String, format: 'uuid', required: !options.optional, ...doc(options) }),
+    presence(options.optional),
+    IsUUID('all', { message: '$property must be a UUID' }),
+  );
+
+export const OneOf = (values: readonly string[], options: FieldOptions = {}) =>
+  applyDecorators(
+    ApiProperty({ type: String, enum: [...values], required: !options.optional, ...doc(options) }),
+    presence(options.optional),
+    IsIn([...values], { message: `$property must be one of ${values.join(', ')}` }),
+  );
+
+export const CalendarDate = (options: FieldOptions = {}) =>
+  applyDecorators(
+    ApiProperty({ type: String, format: 'date', required: !options.optional, ...doc(options) }),
+    presence(options.optional),
+    ValidateBy({
+      name: 'isCalendarDate',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && isCalendarDate(value),
+        defaultMessage: () => '$property must be a calendar date written YYYY-MM-DD',
+      },
+    }),
+  );
+
+export class MoneyDto {
+  @ApiProperty({
+    type: Number,
+    minimum: 0,
+    maximum: MAX_AMOUNT,
+    description: 'Integer amount in minor units (cents)',
+    example: 1250000,
+  })
+  @IsDefined()
+  @IsInt({ message: '$property must be an integer number of minor units (cents)' })
+  @Min(0)
+  @Max(MAX_AMOUNT)
+  amount!: number;
+
+  @ApiProperty({ type: String, description: 'ISO 4217 currency code', example: 'EUR' })
+  @IsDefined()
+  @ValidateBy({
+    name: 'isCurrencyCode',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isCurrencyCode(value),
+      defaultMessage: () => '$property must be an ISO 4217 currency code such as EUR or USD',
+    },
+  })
+  currency!: string;
+}
+
+export const Money = (options: FieldOptions = {}) =>
+  applyDecorators(
+    ApiProperty({ type: MoneyDto, required: !options.optional, ...doc(options) }),
+    presence(options.optional),
+    IsObject({ message: '$property must be an object { amount, currency }' }),
+    ValidateNested(),
+    Type(() => MoneyDto),
+  );
+
+function doc(options: FieldOptions) {
+  return {
+    ...(options.description === undefined ? {} : { description: options.description }),
+    ...(options.example === undefined ? {} : { example: options.example }),
+  };
+}

@@ -1,0 +1,44 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiHeader, ApiResponse } from '@nestjs/swagger';
+
+const problem = (status: number, description: string) =>
+  ApiResponse({
+    status,
+    description,
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  });
+
+/** The headers and error answers every command route shares, for the OpenAPI document. */
+export const CommandDocs = () =>
+  applyDecorators(
+    ApiHeader({
+      name: 'X-Actor',
+      required: false,
+      description: 'Who acts (stored in the event metadata); default anonymous',
+    }),
+    ApiHeader({
+      name: 'X-Correlation-Id',
+      required: false,
+      description: 'Stored as the correlation id and echoed',
+    }),
+    ApiHeader({
+      name: 'If-Match',
+      required: false,
+      description: 'The revision you read ("3"): write only if it is still current',
+    }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'A retry with the same key and body returns the first answer',
+    }),
+    problem(400, 'Malformed JSON, a missing, invalid or unknown field, or a bad header'),
+    problem(404, 'Unknown lead or deal'),
+    problem(409, 'The rules forbid the command in the current state (the code says which rule)'),
+    problem(412, 'If-Match does not match the current revision'),
+    problem(413, 'Body larger than the limit'),
+    problem(415, 'The body is not JSON'),
+    problem(422, 'Idempotency-Key reused with a different request'),
+  );
+
+export const QueryDocs = () =>
+  applyDecorators(problem(400, 'A bad parameter'), problem(404, 'Unknown lead or deal'));

@@ -1,0 +1,13 @@
+import { Command } from '@nestjs/cqrs';
+import type { CommandMeta, CommandResult } from '../../commands/command-meta';
+import type { DisqualifyLeadDto } from '../dto/disqualify-lead.dto';
+
+export class DisqualifyLeadCommand extends Command<CommandResult> {
+  constructor(
+    readonly leadId: string,
+    readonly input: DisqualifyLeadDto,
+    readonly meta: CommandMeta,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,13 @@
+import { Command } from '@nestjs/cqrs';
+import type { CommandMeta, CommandResult } from '../../commands/command-meta';
+import type { QualifyLeadDto } from '../dto/qualify-lead.dto';
+
+export class QualifyLeadCommand extends Command<CommandResult> {
+  constructor(
+    readonly leadId: string,
+    readonly input: QualifyLeadDto,
+    readonly meta: CommandMeta,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,63 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { CommandMeta } from '../commands/command-meta';
+import { CommandResultDto } from '../commands/command-result.dto';
+import { CommandDocs, QueryDocs } from '../http/openapi-docs';
+import { RequestMeta } from '../http/request-meta.decorator';
+import { UuidPipe } from '../http/uuid.pipe';
+import { CaptureLeadCommand } from './commands/capture-lead.command';
+import { DisqualifyLeadCommand } from './commands/disqualify-lead.command';
+import { QualifyLeadCommand } from './commands/qualify-lead.command';
+import { CaptureLeadDto } from './dto/capture-lead.dto';
+import { DisqualifyLeadDto } from './dto/disqualify-lead.dto';
+import { QualifyLeadDto } from './dto/qualify-lead.dto';
+import { LeadView } from './lead.view';
+import { GetLeadQuery } from './queries/get-lead.query';
+
+@ApiTags('leads')
+@Controller('leads')
+export class LeadsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @CommandDocs()
+  @ApiCreatedResponse({ type: CommandResultDto, description: 'The lead was captured' })
+  capture(@Body() body: CaptureLeadDto, @RequestMeta() meta: CommandMeta) {
+    return this.commands.execute(new CaptureLeadCommand(body, meta));
+  }
+
+  @Post(':leadId/qualify')
+  @HttpCode(200)
+  @CommandDocs()
+  @ApiOkResponse({ type: CommandResultDto, description: 'The lead was qualified' })
+  qualify(
+    @Param('leadId', UuidPipe) leadId: string,
+    @Body() body: QualifyLeadDto,
+    @RequestMeta() meta: CommandMeta,
+  ) {
+    return this.commands.execute(new QualifyLeadCommand(leadId, body, meta));
+  }
+
+  @Post(':leadId/disqualify')
+  @HttpCode(200)
+  @CommandDocs()
+  @ApiOkResponse({ type: CommandResultDto, description: 'The lead was disqualified' })
+  disqualify(
+    @Param('leadId', UuidPipe) leadId: string,
+    @Body() body: DisqualifyLeadDto,
+    @RequestMeta() meta: CommandMeta,
+  ) {
+    return this.commands.execute(new DisqualifyLeadCommand(leadId, body, meta));
+  }
+
+  @Get(':leadId')
+  @QueryDocs()
+  @ApiOkResponse({ type: LeadView, description: "The lead's current state; ETag holds its revision" })
+  get(@Param('leadId', UuidPipe) leadId: string) {
+    return this.queries.execute(new GetLeadQuery(leadId));
+  }
+}

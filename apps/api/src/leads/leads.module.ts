@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { CommandsModule } from '../commands/commands.module';
+import { CaptureLeadHandler } from './commands/capture-lead.handler';
+import { DisqualifyLeadHandler } from './commands/disqualify-lead.handler';
+import { QualifyLeadHandler } from './commands/qualify-lead.handler';
+import { LeadsController } from './leads.controller';
+import { GetLeadHandler } from './queries/get-lead.handler';
+
+@Module({
+  imports: [CommandsModule],
+  controllers: [LeadsController],
+  providers: [CaptureLeadHandler, QualifyLeadHandler, DisqualifyLeadHandler, GetLeadHandler],
+})
+export class LeadsModule {}

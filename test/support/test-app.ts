@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventStore } from '@app/event-store';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { createApp } from '../../apps/api/src/app.factory';
+import { loadConfig } from '../../apps/api/src/config/app-config';
+
+export interface TestApp {
+  readonly app: NestFastifyApplication;
+  readonly dataDir: string;
+  readonly http: () => ReturnType<typeof request>;
+  readonly store: EventStore;
+  /** Stops the app; the data directory stays (for restarts) until `destroy`. */
+  readonly close: () => Promise<void>;
+}
+
+export const newDataDir = (): string => mkdtempSync(join(tmpdir(), 'sales-pipeline-e2e-'));
+export const removeDataDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
+
+/** The real application on a temporary embedded store, as a client meets it over HTTP. */
+export async function startApp(dataDir = newDataDir(), env: Record<string, string> = {}): Promise<TestApp> {
+  const app = await createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', ...env }), { logger: false });
+  return {
+    app,
+    dataDir,
+    http: () => request(app.getHttpServer()),
+    store: app.get(EventStore),
+    close: () => app.close(),
+  };
+}
+
+export const lead = (overrides: Record<string, unknown> = {}) => ({
+  name: 'Ada Lovelace',
+  email: 'ada@example.com',
+  company: 'Analytical Engines Ltd',
+  source: 'web_form',
+  tags: ['enterprise'],
+  ...overrides,
+});
+
+export const qualification = (overrides: Record<string, unknown> = {}) => ({
+  budget: { amount: 1_250_000, currency: 'EUR' },
+  timeline: '2026-09-30',
+  authority: 'CFO',
+  need: 'pipeline forecasting',
+  ...overrides,
+});
+
+export const problemOf = (response: { status: number; headers: Record<string, string>; body: unknown }) => {
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(response.body).toMatchObject({
+    status: response.status,
+    type: expect.any(String),
+    title: expect.any(String),
+  });
+  return response.body as {
+    status: number;
+    code?: string;
+    detail: string;
+    errors?: { field: string; reason: string }[];
+  };
+};
