@@ -28,6 +28,8 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: options.logger ?? ['error', 'warn', 'log'],
     abortOnError: false,
+    // Fastify's own JSON parser is the only one: a form-encoded body is refused with 415 like any non-JSON.
+    bodyParser: false,
   });
   setupOpenApi(app);
   await app.init();

@@ -17,11 +17,12 @@ export class BodyPipe implements PipeTransform<unknown, Promise<unknown>> {
         { field: 'body', reason: 'must be a JSON object' },
       ]);
     }
-    const instance = plainToInstance(metadata.metatype as new () => object, body) as object;
+    const instance = plainToInstance<object, object>(metadata.metatype as new () => object, body);
     const errors = await validate(instance, {
       whitelist: true,
       forbidNonWhitelisted: true,
       forbidUnknownValues: true,
+      stopAtFirstError: true,
       validationError: { target: false, value: false },
     });
     if (errors.length > 0) {

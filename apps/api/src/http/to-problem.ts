@@ -75,7 +75,7 @@ export function toProblem(error: unknown): Problem {
     const response = error.getResponse();
     const message =
       typeof response === 'object' && response !== null && 'message' in response
-        ? String((response as { message: unknown }).message)
+        ? String(response.message)
         : error.message;
     return {
       type: problemType(`http-${status}`),
