@@ -1,0 +1,47 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { httpCaptures } from './http-commands';
+import { type Figure, table } from './stats';
+import { batchAppends, concurrentAppends, rawInserts, sequentialAppends } from './store-appends';
+
+/**
+ * npm run bench: builds the service, measures it on the embedded store with durability on
+ * (WAL, synchronous=FULL), prints a table and writes bench/results/latest.json.
+ * BENCH_SECONDS sets how long each timed figure runs (default 10).
+ */
+async function main(): Promise<void> {
+  const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+  const figures: Figure[] = [];
+  const run = async (figure: () => Promise<Figure>) => {
+    const result = await figure();
+    process.stdout.write(`  ${result.name}: ${Math.round(result.rate)} ${result.unit}\n`);
+    figures.push(result);
+  };
+
+  await run(() => rawInserts(100_000));
+  await run(() => sequentialAppends(seconds));
+  await run(() => concurrentAppends(seconds, 50));
+  await run(() => batchAppends(seconds, 10));
+  await run(() => httpCaptures(seconds, 50));
+
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: process.platform,
+  };
+  process.stdout.write(`\n${table(figures)}\n\n${JSON.stringify(machine)}\n`);
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'latest.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), seconds, machine, figures }, null, 2)}\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type NewEvent, SqliteEventStore, openSqliteDatabase } from '@app/event-store';
+import { type Figure, latencies, timed } from './stats';
+
+const event = (i: number): NewEvent => ({
+  id: randomUUID(),
+  type: 'LeadCaptured',
+  data: {
+    leadId: randomUUID(),
+    name: `Lead ${i}`,
+    email: `lead${i}@example.com`,
+    source: 'web_form',
+    tags: ['bench'],
+    capturedAt: new Date().toISOString(),
+  },
+  metadata: {
+    occurredAt: new Date().toISOString(),
+    actor: 'bench',
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    schemaVersion: 1,
+  },
+});
+
+function withStore<T>(fn: (store: SqliteEventStore, file: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
+  const file = join(dir, 'events.sqlite');
+  const db = openSqliteDatabase(file);
+  const store = new SqliteEventStore(db);
+  return fn(store, file).finally(async () => {
+    await store.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/** Appends of one event, one after the other: each waits for its own fsync. */
+export function sequentialAppends(seconds: number): Promise<Figure> {
+  return withStore(async (store) => {
+    const samples: number[] = [];
+    let i = 0;
+    const elapsed = await timed(seconds, async (deadline) => {
+      while (performance.now() < deadline) {
+        const start = performance.now();
+        await store.appendToStream(`lead-${i}`, [event(i)], { expectedRevision: 'no_stream' });
+        samples.push(performance.now() - start);
+        i += 1;
+      }
+    });
+    return {
+      name: 'store: sequential single-event appends',
+      unit: 'events/s',
+      rate: i / elapsed,
+      ...latencies(samples),
+    };
+  });
+}
+
+/** Many writers at once, each appending one event and waiting for it: group commit shares the fsyncs. */
+export function concurrentAppends(seconds: number, writers: number): Promise<Figure> {
+  return withStore(async (store) => {
+    const samples: number[] = [];
+    let i = 0;
+    const elapsed = await timed(seconds, async (deadline) => {
+      await Promise.all(
+        Array.from({ length: writers }, async () => {
+          while (performance.now() < deadline) {
+            const n = i++;
+            const start = performance.now();
+            await store.appendToStream(`lead-${n}`, [event(n)], { expectedRevision: 'no_stream' });
+            samples.push(performance.now() - start);
+          }
+        }),
+      );
+    });
+    const stats = store.stats();
+    return {
+      name: `store: concurrent single-event appends (${writers} writers, group commit)`,
+      unit: 'events/s',
+      rate: i / elapsed,
+      ...latencies(samples),
+      note: `${(stats.appends / stats.transactions).toFixed(1)} appends per transaction`,
+    };
+  });
+}
+
+/** Appends of ten events at a time, one after the other. */
+export function batchAppends(seconds: number, size: number): Promise<Figure> {
+  return withStore(async (store) => {
+    const samples: number[] = [];
+    let events = 0;
+    const elapsed = await timed(seconds, async (deadline) => {
+      for (let i = 0; performance.now() < deadline; i++) {
+        const batch = Array.from({ length: size }, (_, k) => event(i * size + k));
+        const start = performance.now();
+        await store.appendToStream(`deal-${i}`, batch, { expectedRevision: 'no_stream' });
+        samples.push(performance.now() - start);
+        events += size;
+      }
+    });
+    return {
+      name: `store: sequential appends of ${size} events`,
+      unit: 'events/s',
+      rate: events / elapsed,
+      ...latencies(samples),
+    };
+  });
+}
+
+/** Reference: the same rows inserted with raw better-sqlite3 statements in one transaction (one fsync). */
+export function rawInserts(count: number): Promise<Figure> {
+  return withStore((store, file) => {
+    const db = openSqliteDatabase(file);
+    try {
+      const insert = db.prepare(
+        'INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      const rows = Array.from({ length: count }, (_, i) => event(i));
+      const start = performance.now();
+      db.transaction(() => {
+        rows.forEach((e, i) =>
+          insert.run(i + 1, e.id, `lead-${i}`, 0, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata)),
+        );
+      })();
+      const elapsed = (performance.now() - start) / 1000;
+      return Promise.resolve({
+        name: `reference: raw better-sqlite3 inserts, ${count} rows in one transaction`,
+        unit: 'events/s',
+        rate: count / elapsed,
+      });
+    } finally {
+      db.close();
+    }
+  });
+}
