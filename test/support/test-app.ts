@@ -19,9 +19,15 @@ export interface TestApp {
 export const newDataDir = (): string => mkdtempSync(join(tmpdir(), 'sales-pipeline-e2e-'));
 export const removeDataDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
 
-/** The real application on a temporary embedded store, as a client meets it over HTTP. */
+/**
+ * The real application on a temporary embedded store, as a client meets it over HTTP. The lead-to-deal
+ * automation is off unless a test turns it on, so that tests can create deals by hand.
+ */
 export async function startApp(dataDir = newDataDir(), env: Record<string, string> = {}): Promise<TestApp> {
-  const app = await createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', ...env }), { logger: false });
+  const app = await createApp(
+    loadConfig({ DATA_DIR: dataDir, PORT: '0', AUTO_CREATE_DEALS: 'false', ...env }),
+    { logger: false },
+  );
   return {
     app,
     dataDir,

@@ -8,6 +8,8 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       dataDir: resolve('data'),
       bodyLimit: 65536,
+      autoCreateDeals: true,
+      readWaitMs: 5000,
     });
   });
 
@@ -30,6 +32,11 @@ describe('loadConfig', () => {
     expect(message).toContain('PORT must be an integer from 0 to 65535, got "eighty"');
     expect(message).toContain('DATA_DIR must not be empty');
     expect(message).toContain('BODY_LIMIT');
+  });
+
+  it('reads AUTO_CREATE_DEALS as a flag', () => {
+    expect(loadConfig({ AUTO_CREATE_DEALS: 'false' }).autoCreateDeals).toBe(false);
+    expect(() => loadConfig({ AUTO_CREATE_DEALS: 'no' })).toThrow('AUTO_CREATE_DEALS must be true or false');
   });
 
   it('refuses a port out of range', () => {

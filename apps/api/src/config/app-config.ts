@@ -10,6 +10,10 @@ export interface AppConfig {
   readonly dataDir: string;
   /** Largest request body accepted, in bytes (BODY_LIMIT, default 65536). */
   readonly bodyLimit: number;
+  /** Create a deal automatically when a lead is qualified (AUTO_CREATE_DEALS, default true). */
+  readonly autoCreateDeals: boolean;
+  /** How long a query with minPosition waits for the read models before answering 503 (READ_WAIT_MS, default 5000). */
+  readonly readWaitMs: number;
 }
 
 export class ConfigError extends Error {
@@ -45,11 +49,21 @@ export function loadConfig(env: Env): AppConfig {
     return raw;
   };
 
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    problems.push(`${name} must be true or false, got "${raw}"`);
+    return fallback;
+  };
+
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     host: text('HOST', '0.0.0.0'),
     dataDir: resolve(text('DATA_DIR', './data')),
     bodyLimit: integer('BODY_LIMIT', 65536, 1024, 16 * 1024 * 1024),
+    autoCreateDeals: flag('AUTO_CREATE_DEALS', true),
+    readWaitMs: integer('READ_WAIT_MS', 5000, 0, 60000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

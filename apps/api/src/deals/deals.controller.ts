@@ -1,9 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { CommandMeta } from '../commands/command-meta';
 import { CommandResultDto } from '../commands/command-result.dto';
 import { CommandDocs, QueryDocs } from '../http/openapi-docs';
+import { MinPosition } from '../http/min-position.decorator';
+import { ListDealsQueryDto, ReadQueryDto } from '../http/query-fields';
 import { RequestMeta } from '../http/request-meta.decorator';
 import { UuidPipe } from '../http/uuid.pipe';
 import { AdvanceStageCommand } from './commands/advance-stage.command';
@@ -16,6 +18,7 @@ import { CreateDealDto } from './dto/create-deal.dto';
 import { LoseDealDto } from './dto/lose-deal.dto';
 import { WinDealDto } from './dto/win-deal.dto';
 import { GetDealQuery } from './queries/get-deal.query';
+import { ListDealsQuery } from './queries/list-deals.query';
 
 @ApiTags('deals')
 @Controller('deals')
@@ -64,10 +67,17 @@ export class DealsController {
     return this.commands.execute(new LoseDealCommand(dealId, body, meta));
   }
 
+  @Get()
+  @QueryDocs()
+  @ApiOkResponse({ description: 'A page of deals, newest first, with nextCursor for the next page' })
+  list(@Query() filters: ListDealsQueryDto, @MinPosition() minPosition: bigint | undefined) {
+    return this.queries.execute(new ListDealsQuery(filters, minPosition));
+  }
+
   @Get(':dealId')
   @QueryDocs()
   @ApiOkResponse({ type: DealView, description: "The deal's current state; ETag holds its revision" })
-  get(@Param('dealId', UuidPipe) dealId: string) {
+  get(@Param('dealId', UuidPipe) dealId: string, @Query() _query: ReadQueryDto) {
     return this.queries.execute(new GetDealQuery(dealId));
   }
 }

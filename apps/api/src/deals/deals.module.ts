@@ -6,10 +6,18 @@ import { LoseDealHandler } from './commands/lose-deal.handler';
 import { WinDealHandler } from './commands/win-deal.handler';
 import { DealsController } from './deals.controller';
 import { GetDealHandler } from './queries/get-deal.handler';
+import { ListDealsHandler } from './queries/list-deals.handler';
 
 @Module({
   imports: [CommandsModule],
   controllers: [DealsController],
-  providers: [CreateDealHandler, AdvanceStageHandler, WinDealHandler, LoseDealHandler, GetDealHandler],
+  providers: [
+    CreateDealHandler,
+    AdvanceStageHandler,
+    WinDealHandler,
+    LoseDealHandler,
+    GetDealHandler,
+    ListDealsHandler,
+  ],
 })
 export class DealsModule {}

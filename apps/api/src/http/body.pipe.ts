@@ -4,14 +4,24 @@ import { type ValidationError, validate } from 'class-validator';
 import { type FieldProblem, ProblemException } from './problem';
 
 /**
- * Validates a JSON body against its DTO class: every field checked, unknown fields refused, and each
+ * Validates a JSON body (or a query string) against its DTO class: every field checked, unknown fields refused, and each
  * problem reported with the field's path (`budget.amount`) and the reason.
  */
 @Injectable()
 export class BodyPipe implements PipeTransform<unknown, Promise<unknown>> {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type !== 'body' || !metadata.metatype || metadata.metatype === Object) return value;
+    if (!['body', 'query'].includes(metadata.type) || !metadata.metatype || metadata.metatype === Object) {
+      return value;
+    }
     const body = value ?? {};
+    if (metadata.type === 'query') {
+      const repeated = Object.entries(body as Record<string, unknown>).find(([, v]) => Array.isArray(v));
+      if (repeated) {
+        throw ProblemException.badRequest(`${repeated[0]} is given more than once`, [
+          { field: repeated[0], reason: 'must be given once' },
+        ]);
+      }
+    }
     if (typeof body !== 'object' || Array.isArray(body)) {
       throw ProblemException.badRequest('the body must be a JSON object', [
         { field: 'body', reason: 'must be a JSON object' },

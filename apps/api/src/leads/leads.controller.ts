@@ -1,9 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { CommandMeta } from '../commands/command-meta';
 import { CommandResultDto } from '../commands/command-result.dto';
 import { CommandDocs, QueryDocs } from '../http/openapi-docs';
+import { MinPosition } from '../http/min-position.decorator';
+import { ListLeadsQueryDto, ReadQueryDto } from '../http/query-fields';
 import { RequestMeta } from '../http/request-meta.decorator';
 import { UuidPipe } from '../http/uuid.pipe';
 import { CaptureLeadCommand } from './commands/capture-lead.command';
@@ -14,6 +16,7 @@ import { DisqualifyLeadDto } from './dto/disqualify-lead.dto';
 import { QualifyLeadDto } from './dto/qualify-lead.dto';
 import { LeadView } from './lead.view';
 import { GetLeadQuery } from './queries/get-lead.query';
+import { ListLeadsQuery } from './queries/list-leads.query';
 
 @ApiTags('leads')
 @Controller('leads')
@@ -54,10 +57,17 @@ export class LeadsController {
     return this.commands.execute(new DisqualifyLeadCommand(leadId, body, meta));
   }
 
+  @Get()
+  @QueryDocs()
+  @ApiOkResponse({ description: 'A page of leads, newest first, with nextCursor for the next page' })
+  list(@Query() filters: ListLeadsQueryDto, @MinPosition() minPosition: bigint | undefined) {
+    return this.queries.execute(new ListLeadsQuery(filters, minPosition));
+  }
+
   @Get(':leadId')
   @QueryDocs()
   @ApiOkResponse({ type: LeadView, description: "The lead's current state; ETag holds its revision" })
-  get(@Param('leadId', UuidPipe) leadId: string) {
+  get(@Param('leadId', UuidPipe) leadId: string, @Query() _query: ReadQueryDto) {
     return this.queries.execute(new GetLeadQuery(leadId));
   }
 }

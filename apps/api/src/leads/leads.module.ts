@@ -5,10 +5,17 @@ import { DisqualifyLeadHandler } from './commands/disqualify-lead.handler';
 import { QualifyLeadHandler } from './commands/qualify-lead.handler';
 import { LeadsController } from './leads.controller';
 import { GetLeadHandler } from './queries/get-lead.handler';
+import { ListLeadsHandler } from './queries/list-leads.handler';
 
 @Module({
   imports: [CommandsModule],
   controllers: [LeadsController],
-  providers: [CaptureLeadHandler, QualifyLeadHandler, DisqualifyLeadHandler, GetLeadHandler],
+  providers: [
+    CaptureLeadHandler,
+    QualifyLeadHandler,
+    DisqualifyLeadHandler,
+    GetLeadHandler,
+    ListLeadsHandler,
+  ],
 })
 export class LeadsModule {}

@@ -1,0 +1,17 @@
+import { Query } from '@nestjs/cqrs';
+import type { ListDealsQueryDto } from '../../http/query-fields';
+import type { DealView } from '../deal.view';
+
+export interface DealPage {
+  readonly items: DealView[];
+  readonly nextCursor: string | null;
+}
+
+export class ListDealsQuery extends Query<DealPage> {
+  constructor(
+    readonly filters: ListDealsQueryDto,
+    readonly minPosition: bigint | undefined,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,39 @@
+import { type ExistingDeal, evolveDeal, initialDealState, isDealEvent } from '@app/domain';
+import type { RecordedEvent } from '@app/event-store';
+import type { Doc, DocChange, DocLookup, DocRef, Projection } from '../projection';
+
+export const DEALS = 'deals';
+
+/** A deal as lists show it: its current state (folded with the domain's own evolve) and its revision. */
+export type DealDoc = Doc & ExistingDeal & { readonly revision: number };
+
+const ref = (event: RecordedEvent): DocRef => ({
+  collection: DEALS,
+  id: event.streamId.slice('deal-'.length),
+});
+
+export const dealListProjection: Projection = {
+  name: 'deal-list',
+  version: 1,
+  collections: [
+    {
+      name: DEALS,
+      indexes: [
+        { field: 'status' },
+        { field: 'stage' },
+        { field: 'owner' },
+        { field: 'leadId' },
+        { field: 'createdAt' },
+      ],
+    },
+  ],
+  touches: (event) => (isDealEvent(event) ? [ref(event)] : []),
+  evolve(event: RecordedEvent, docs: DocLookup): DocChange[] {
+    if (!isDealEvent(event)) return [];
+    const { collection, id } = ref(event);
+    const current = docs(collection, id) as DealDoc | undefined;
+    const next = evolveDeal(current ?? initialDealState(), event);
+    if (next.status === 'none') return [];
+    return [{ collection, id, doc: { ...next, id, revision: event.revision } }];
+  },
+};

@@ -1,0 +1,174 @@
+import type { DocumentReader, FindQuery } from '../projection';
+import {
+  FUNNEL_BUCKETS,
+  FUNNEL_LEADS,
+  type FunnelBucketDoc,
+  type FunnelCounts,
+  type FunnelLeadDoc,
+  utcInstant,
+} from './funnel.projection';
+
+/** Which leads the funnel follows: captured in [from, to) (ISO instants, either open), of one source or all. */
+export interface FunnelFilter {
+  readonly from?: string;
+  readonly to?: string;
+  readonly source?: string;
+}
+
+export interface FunnelWonValue {
+  readonly currency: string;
+  readonly total: number;
+}
+
+/** Fractions from 0 to 1; null when the denominator is 0. */
+export interface FunnelRates {
+  readonly qualification: number | null;
+  readonly leadToDeal: number | null;
+  readonly win: number | null;
+  readonly leadToWon: number | null;
+}
+
+export interface FunnelSourceRow extends FunnelCounts {
+  readonly source: string;
+  readonly wonValues: readonly FunnelWonValue[];
+  readonly rates: FunnelRates;
+}
+
+/** GET /analytics/funnel. */
+export interface FunnelReport {
+  readonly position: string;
+  readonly sources: readonly FunnelSourceRow[];
+}
+
+interface SourceTotals {
+  captured: number;
+  qualified: number;
+  disqualified: number;
+  dealsCreated: number;
+  won: number;
+  lost: number;
+  readonly wonValues: Map<string, number>;
+}
+
+type Range = Pick<NonNullable<FindQuery['range']>, 'gte' | 'lt'>;
+
+const DAY_MS = 86_400_000;
+const dayStart = (day: string): string => `${day}T00:00:00.000Z`;
+const nextDay = (day: string): string =>
+  new Date(Date.parse(dayStart(day)) + DAY_MS).toISOString().slice(0, 10);
+/** The first day that starts at or after this instant. */
+const firstDayFrom = (instant: string): string =>
+  instant === dayStart(instant.slice(0, 10)) ? instant.slice(0, 10) : nextDay(instant.slice(0, 10));
+
+/**
+ * Splits [from, to) into the UTC days it holds whole (read from the buckets) and the partial days at its
+ * edges (read lead by lead), so that a report costs one bucket per source and day plus two days of leads.
+ */
+function plan(from: string | undefined, to: string | undefined): { days?: Range; leads: Range[] } {
+  const firstDay = from === undefined ? undefined : firstDayFrom(from);
+  const endDay = to?.slice(0, 10);
+  if (firstDay !== undefined && endDay !== undefined && firstDay >= endDay) {
+    return { leads: [{ gte: from, lt: to }] };
+  }
+  const leads: Range[] = [];
+  if (from !== undefined && firstDay !== undefined && from < dayStart(firstDay)) {
+    leads.push({ gte: from, lt: dayStart(firstDay) });
+  }
+  if (to !== undefined && endDay !== undefined && dayStart(endDay) < to) {
+    leads.push({ gte: dayStart(endDay), lt: to });
+  }
+  return { days: { gte: firstDay, lt: endDay }, leads };
+}
+
+function instant(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  const normalized = utcInstant(value);
+  if (normalized === undefined) throw new RangeError(`${name} is not an ISO 8601 instant: "${value}"`);
+  return normalized;
+}
+
+const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The lead-source conversion funnel of the leads captured in [from, to), followed to where they are now;
+ * `position` is the last log position it includes. Throws a RangeError when from or to is not an instant.
+ */
+export async function funnelReport(
+  reader: DocumentReader,
+  filter: FunnelFilter,
+  position: string,
+): Promise<FunnelReport> {
+  const { days, leads } = plan(instant(filter.from, 'from'), instant(filter.to, 'to'));
+  const bySource = new Map<string, SourceTotals>();
+  const totalsOf = (source: string): SourceTotals => {
+    let totals = bySource.get(source);
+    if (!totals) {
+      totals = {
+        captured: 0,
+        qualified: 0,
+        disqualified: 0,
+        dealsCreated: 0,
+        won: 0,
+        lost: 0,
+        wonValues: new Map(),
+      };
+      bySource.set(source, totals);
+    }
+    return totals;
+  };
+  const addWon = (totals: SourceTotals, currency: string, amount: number) =>
+    totals.wonValues.set(currency, (totals.wonValues.get(currency) ?? 0) + amount);
+
+  if (days) {
+    const buckets = await reader.find<FunnelBucketDoc>(FUNNEL_BUCKETS, {
+      ...(filter.source === undefined ? {} : { where: { source: filter.source } }),
+      range: { field: 'day', ...days },
+    });
+    for (const bucket of buckets) {
+      const totals = totalsOf(bucket.source);
+      totals.captured += bucket.captured;
+      totals.qualified += bucket.qualified;
+      totals.disqualified += bucket.disqualified;
+      totals.dealsCreated += bucket.dealsCreated;
+      totals.won += bucket.won;
+      totals.lost += bucket.lost;
+      for (const [currency, amount] of Object.entries(bucket.wonValues)) addWon(totals, currency, amount);
+    }
+  }
+  for (const range of leads) {
+    // funnel_leads is indexed by capture time only; the source of at most two days of leads is checked here.
+    const found = await reader.find<FunnelLeadDoc>(FUNNEL_LEADS, {
+      range: { field: 'capturedAt', ...range },
+    });
+    for (const lead of found) {
+      if (filter.source !== undefined && lead.source !== filter.source) continue;
+      const totals = totalsOf(lead.source);
+      totals.captured += 1;
+      totals.qualified += Number(lead.qualified);
+      totals.disqualified += Number(lead.disqualified);
+      totals.dealsCreated += Number(lead.dealId !== null);
+      totals.won += Number(lead.deal === 'won');
+      totals.lost += Number(lead.deal === 'lost');
+      if (lead.wonValue) addWon(totals, lead.wonValue.currency, lead.wonValue.amount);
+    }
+  }
+
+  const sources = [...bySource.entries()]
+    .filter(([, totals]) => totals.captured > 0)
+    .sort(([a], [b]) => byName(a, b))
+    .map(([source, { wonValues, ...counts }]): FunnelSourceRow => ({
+      source,
+      ...counts,
+      wonValues: [...wonValues.entries()]
+        .sort(([a], [b]) => byName(a, b))
+        .map(([currency, total]) => ({ currency, total })),
+      rates: {
+        qualification: ratio(counts.qualified, counts.captured),
+        leadToDeal: ratio(counts.dealsCreated, counts.captured),
+        win: ratio(counts.won, counts.won + counts.lost),
+        leadToWon: ratio(counts.won, counts.captured),
+      },
+    }));
+  return { position, sources };
+}

@@ -1,0 +1,12 @@
+export {
+  FUNNEL_BUCKETS,
+  FUNNEL_DEALS,
+  FUNNEL_LEADS,
+  type FunnelBucketDoc,
+  type FunnelCounts,
+  type FunnelDealDoc,
+  type FunnelLeadDoc,
+  funnelBucketId,
+  funnelProjection,
+} from './funnel.projection';
+export * from './funnel.report';

@@ -1,0 +1,2 @@
+export * from './pipeline.projection';
+export * from './pipeline.report';

@@ -1,0 +1,244 @@
+import {
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+  START,
+  type Unsubscribe,
+} from '@app/event-store';
+import type { Doc, DocChange, DocLookup, DocRef, Projection } from './projection';
+import type { Checkpoint, ReadStore } from './read-store.port';
+
+export interface ProjectionRunnerOptions {
+  /** Events read and committed together (one transaction per batch). */
+  readonly batchSize?: number;
+  /** How often to look for new events when no in-process append woke the runner (another process wrote). */
+  readonly pollIntervalMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly version: number;
+  readonly checkpoint: Position;
+}
+
+interface Waiter {
+  readonly position: Position;
+  readonly resolve: (reached: boolean) => void;
+}
+
+const key = (collection: string, id: string) => `${collection}\u0000${id}`;
+
+/**
+ * Follows the durable event log and keeps the projections' documents up to date: catch-up from each
+ * projection's checkpoint, then live as events land. Each batch's document changes and the checkpoints are
+ * committed in one transaction, so a crash at any moment neither loses nor double-counts an event; events
+ * at or before a projection's checkpoint are skipped, so a batch delivered again changes nothing.
+ */
+export class ProjectionRunner {
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly checkpoints = new Map<string, Position>();
+  private waiters: Waiter[] = [];
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private unsubscribe: Unsubscribe | undefined;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly store: ReadStore,
+    readonly projections: readonly Projection[],
+    private readonly options: ProjectionRunnerOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+  }
+
+  /** Loads the checkpoints (rebuilding a projection whose version changed) and starts following the log. */
+  async start(): Promise<void> {
+    await this.load();
+    this.running = true;
+    this.unsubscribe = this.events.onAppended(() => this.wake?.());
+    this.loop = this.follow();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.wake?.();
+    await this.loop;
+    for (const waiter of this.waiters) waiter.resolve(false);
+    this.waiters = [];
+  }
+
+  /** Drops every projection's documents and checkpoint: the next steps build them again from the start. */
+  async resetAll(): Promise<void> {
+    for (const projection of this.projections) {
+      await this.store.reset(projection);
+      this.checkpoints.set(projection.name, START);
+    }
+  }
+
+  /** Runs batches until the projections have caught up with the log's head; answers the events processed. */
+  async catchUp(): Promise<number> {
+    if (this.checkpoints.size === 0) await this.load();
+    let total = 0;
+    for (;;) {
+      const processed = await this.step();
+      if (processed === 0) return total;
+      total += processed;
+    }
+  }
+
+  /** True once every projection has processed the position; false if that takes longer than the timeout. */
+  waitFor(position: Position, timeoutMs: number): Promise<boolean> {
+    if (this.lowestCheckpoint() >= position) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        position,
+        resolve: (reached) => {
+          clearTimeout(timer);
+          resolve(reached);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  status(): ProjectionStatus[] {
+    return this.projections.map((p) => ({
+      name: p.name,
+      version: p.version,
+      checkpoint: this.checkpoints.get(p.name) ?? START,
+    }));
+  }
+
+  /** The last position every projection has processed. */
+  lowestCheckpoint(): Position {
+    let lowest: Position | undefined;
+    for (const projection of this.projections) {
+      const position = this.checkpoints.get(projection.name) ?? START;
+      if (lowest === undefined || position < lowest) lowest = position;
+    }
+    return lowest ?? START;
+  }
+
+  private async load(): Promise<void> {
+    await this.store.prepare(this.projections);
+    for (const projection of this.projections) {
+      const checkpoint = await this.store.checkpoint(projection.name);
+      if (checkpoint && checkpoint.version !== projection.version) {
+        await this.store.reset(projection);
+        this.checkpoints.set(projection.name, START);
+      } else {
+        this.checkpoints.set(projection.name, checkpoint?.position ?? START);
+      }
+    }
+  }
+
+  private async follow(): Promise<void> {
+    while (this.running) {
+      let processed = 0;
+      try {
+        processed = await this.step();
+      } catch (error) {
+        this.options.onError?.(error);
+        await new Promise((resolve) => setTimeout(resolve, this.pollIntervalMs));
+      }
+      if (processed === 0 && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.pollIntervalMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    }
+  }
+
+  /** Reads one batch after the lowest checkpoint, folds it into every projection behind it, commits. */
+  private async step(): Promise<number> {
+    const batch = await this.events.readAll({ after: this.lowestCheckpoint(), maxCount: this.batchSize });
+    const last = batch[batch.length - 1];
+    if (!last) return 0;
+
+    const changes: DocChange[] = [];
+    const checkpoints: Checkpoint[] = [];
+    for (const projection of this.projections) {
+      const after = this.checkpoints.get(projection.name) ?? START;
+      const events = batch.filter((e) => e.position > after);
+      if (events.length === 0) continue;
+      changes.push(...(await this.fold(projection, events)));
+      checkpoints.push({ name: projection.name, position: last.position, version: projection.version });
+    }
+    await this.store.commit({ changes, checkpoints });
+    for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.name, checkpoint.position);
+    this.release();
+    return batch.length;
+  }
+
+  /** Applies a projection's pure evolve to the batch, over the documents it names; answers the net changes. */
+  private async fold(projection: Projection, events: readonly RecordedEvent[]): Promise<DocChange[]> {
+    const docs = new Map<string, Doc | null>();
+    const dirty = new Map<string, DocRef>();
+    const lookup: DocLookup = (collection, id) => docs.get(key(collection, id)) ?? undefined;
+    const strictLookup: DocLookup = (collection, id) => {
+      const doc = docs.get(key(collection, id));
+      if (doc === undefined) {
+        throw new Error(
+          `projection ${projection.name} read ${collection}/${id} without naming it in touches`,
+        );
+      }
+      return doc ?? undefined;
+    };
+
+    const load = async (refs: readonly DocRef[]) => {
+      const missing = new Map<string, string[]>();
+      for (const ref of refs) {
+        if (docs.has(key(ref.collection, ref.id))) continue;
+        const ids = missing.get(ref.collection) ?? [];
+        ids.push(ref.id);
+        missing.set(ref.collection, ids);
+      }
+      for (const [collection, ids] of missing) {
+        const found = await this.store.getMany(collection, ids);
+        for (const id of ids) docs.set(key(collection, id), found.get(id) ?? null);
+      }
+      return missing.size > 0;
+    };
+    /** Loads what touches names, again and again while loaded documents reveal more to load. */
+    const resolve = async (event: RecordedEvent) => {
+      for (let round = 0; round < 10; round++) {
+        if (!(await load(projection.touches(event, lookup)))) return;
+      }
+      throw new Error(`projection ${projection.name}: touches keeps naming new documents for ${event.id}`);
+    };
+
+    // Prefetch for the whole batch in one read per collection, then top up per event.
+    await load(events.flatMap((event) => projection.touches(event)));
+    for (const event of events) {
+      await resolve(event);
+      for (const change of projection.evolve(event, strictLookup)) {
+        const k = key(change.collection, change.id);
+        docs.set(k, change.doc);
+        dirty.set(k, { collection: change.collection, id: change.id });
+      }
+    }
+    return [...dirty.entries()].map(([k, ref]) => ({ ...ref, doc: docs.get(k) ?? null }));
+  }
+
+  private release(): void {
+    const reached = this.lowestCheckpoint();
+    const ready = this.waiters.filter((w) => w.position <= reached);
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((w) => w.position > reached);
+    for (const waiter of ready) waiter.resolve(true);
+  }
+}

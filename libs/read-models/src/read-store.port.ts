@@ -1,0 +1,48 @@
+import type { Position } from '@app/event-store';
+import type { Doc, DocChange, DocumentReader, FindQuery, Projection } from './projection';
+
+export interface Checkpoint {
+  readonly name: string;
+  /** The last log position whose changes are in the documents. */
+  readonly position: Position;
+  /** The projection's version when it wrote them. */
+  readonly version: number;
+}
+
+/** One atomic write: document changes and the checkpoints they bring the projections to. */
+export interface ReadStoreCommit {
+  readonly changes: readonly DocChange[];
+  readonly checkpoints: readonly Checkpoint[];
+}
+
+/** A consistent view for one query: documents and checkpoints as of a single commit. */
+export interface SnapshotReader extends DocumentReader {
+  checkpoint(name: string): Promise<Checkpoint | undefined>;
+}
+
+/**
+ * Where read models live: documents in collections, and each projection's checkpoint. A commit writes
+ * documents and checkpoints together, so that a crash at any moment neither loses nor double-counts an
+ * event. Adapters: SQLite (embedded) and MongoDB (production); both answer FindQuery like `findIn`.
+ */
+export abstract class ReadStore implements DocumentReader {
+  /** Creates the collections and indexes the projections declare. */
+  abstract prepare(projections: readonly Projection[]): Promise<void>;
+
+  abstract get<T extends Doc>(collection: string, id: string): Promise<T | undefined>;
+  abstract getMany(collection: string, ids: readonly string[]): Promise<Map<string, Doc>>;
+  abstract find<T extends Doc>(collection: string, query: FindQuery): Promise<T[]>;
+
+  abstract checkpoint(name: string): Promise<Checkpoint | undefined>;
+  /**
+   * Runs a query on one consistent snapshot, so that a report and the position it states agree even while
+   * projections commit.
+   */
+  abstract snapshot<T>(query: (reader: SnapshotReader) => Promise<T>): Promise<T>;
+  abstract commit(commit: ReadStoreCommit): Promise<void>;
+  /** Drops a projection's documents and checkpoint, so that it is rebuilt from the start of the log. */
+  abstract reset(projection: Pick<Projection, 'name' | 'collections'>): Promise<void>;
+
+  abstract ping(): Promise<void>;
+  abstract close(): Promise<void>;
+}

@@ -1,0 +1,147 @@
+import { findIn } from '../memory-documents';
+import type { Doc, FindQuery, Projection } from '../projection';
+import type { ReadStore } from '../read-store.port';
+
+export interface ReadStoreContractOptions {
+  readonly open: () => Promise<{ store: ReadStore; dispose: () => Promise<void> }>;
+}
+
+const people: Projection = {
+  name: 'people',
+  version: 1,
+  collections: [
+    {
+      name: 'people',
+      indexes: [{ field: 'team' }, { field: 'joinedAt' }, { field: 'age' }, { field: 'skills', multi: true }],
+    },
+  ],
+  touches: () => [],
+  evolve: () => [],
+};
+
+const doc = (i: number): Doc => ({
+  id: `p${String(i).padStart(3, '0')}`,
+  team: ['red', 'blue', 'green'][i % 3]!,
+  joinedAt: `2026-01-${String((i % 28) + 1).padStart(2, '0')}T00:00:00.000Z`,
+  age: 20 + (i % 7),
+  skills: i % 2 === 0 ? ['ts', 'sql'] : ['go'],
+  nested: { deep: [i, { x: 'y' }] },
+});
+
+/** The behaviour every ReadStore adapter must have. */
+export function describeReadStoreContract(name: string, options: ReadStoreContractOptions): void {
+  describe(`ReadStore contract: ${name}`, () => {
+    let store: ReadStore;
+    let dispose: () => Promise<void>;
+    const docs = Array.from({ length: 60 }, (_, i) => doc(i));
+
+    beforeEach(async () => {
+      ({ store, dispose } = await options.open());
+      await store.prepare([people]);
+      await store.commit({
+        changes: docs.map((d) => ({ collection: 'people', id: d.id, doc: d })),
+        checkpoints: [{ name: 'people', position: 60n, version: 1 }],
+      });
+    });
+    afterEach(async () => {
+      await dispose();
+    });
+
+    it('reads back exactly the documents written, one or many', async () => {
+      expect(await store.get('people', 'p007')).toEqual(doc(7));
+      expect(await store.get('people', 'nobody')).toBeUndefined();
+      const many = await store.getMany('people', ['p001', 'p002', 'nobody', 'p001']);
+      expect([...many.keys()].sort()).toEqual(['p001', 'p002']);
+      expect(many.get('p002')).toEqual(doc(2));
+    });
+
+    it('keeps the checkpoint written with the documents', async () => {
+      expect(await store.checkpoint('people')).toEqual({ name: 'people', position: 60n, version: 1 });
+      expect(await store.checkpoint('nobody')).toBeUndefined();
+    });
+
+    const queries: [string, FindQuery][] = [
+      ['equality', { where: { team: 'red' } }],
+      ['two fields', { where: { team: 'blue', age: 21 } }],
+      ['an array element', { where: { skills: 'sql' } }],
+      ['a range', { range: { field: 'joinedAt', gte: '2026-01-05', lt: '2026-01-09T00:00:00.000Z' } }],
+      ['order and limit', { orderBy: { field: 'joinedAt', direction: 'desc' }, limit: 7 }],
+      ['ascending order', { where: { team: 'green' }, orderBy: { field: 'age', direction: 'asc' } }],
+      [
+        'keyset paging',
+        {
+          where: { skills: 'ts' },
+          orderBy: { field: 'joinedAt', direction: 'desc' },
+          after: { value: '2026-01-10T00:00:00.000Z', id: 'p037' },
+          limit: 5,
+        },
+      ],
+    ];
+    it.each(queries)('finds like the reference semantics: %s', async (_, query) => {
+      const found = await store.find('people', query);
+      const expected = findIn(docs, query);
+      if (query.orderBy) expect(found).toEqual(expected);
+      else expect(found.map((d) => d.id).sort()).toEqual(expected.map((d) => d.id).sort());
+      expect(found.length).toBeGreaterThan(0);
+    });
+
+    it('pages through everything with keyset cursors, no item twice or missed', async () => {
+      const seen: string[] = [];
+      let after: FindQuery['after'];
+      for (;;) {
+        const page: Doc[] = await store.find('people', {
+          orderBy: { field: 'joinedAt', direction: 'desc' },
+          limit: 8,
+          ...(after ? { after } : {}),
+        });
+        if (page.length === 0) break;
+        seen.push(...page.map((d) => d.id));
+        const last = page[page.length - 1]!;
+        after = { value: last['joinedAt'] as string, id: last.id };
+      }
+      expect(seen).toHaveLength(60);
+      expect(new Set(seen).size).toBe(60);
+    });
+
+    it('replaces and deletes documents, array indexes included', async () => {
+      await store.commit({
+        changes: [
+          { collection: 'people', id: 'p000', doc: { ...doc(0), team: 'blue', skills: ['rust'] } },
+          { collection: 'people', id: 'p001', doc: null },
+        ],
+        checkpoints: [{ name: 'people', position: 61n, version: 1 }],
+      });
+      expect((await store.get('people', 'p000'))?.['team']).toBe('blue');
+      expect(await store.get('people', 'p001')).toBeUndefined();
+      expect((await store.find('people', { where: { skills: 'sql' } })).map((d) => d.id)).not.toContain(
+        'p000',
+      );
+      expect((await store.find('people', { where: { skills: 'rust' } })).map((d) => d.id)).toEqual(['p000']);
+      expect((await store.find('people', { where: { skills: 'go' } })).map((d) => d.id)).not.toContain(
+        'p001',
+      );
+    });
+
+    it('resets a projection: documents and checkpoint gone', async () => {
+      await store.reset(people);
+      expect(await store.find('people', {})).toEqual([]);
+      expect(await store.checkpoint('people')).toBeUndefined();
+    });
+
+    it('a snapshot sees one commit, whatever is committed while it reads', async () => {
+      const seen = await store.snapshot(async (reader) => {
+        const before = await reader.get('people', 'p005');
+        await store.commit({
+          changes: [{ collection: 'people', id: 'p005', doc: { ...doc(5), team: 'changed' } }],
+          checkpoints: [{ name: 'people', position: 99n, version: 1 }],
+        });
+        const after = await reader.get('people', 'p005');
+        const checkpoint = await reader.checkpoint('people');
+        return { before, after, checkpoint };
+      });
+      expect(seen.after).toEqual(seen.before);
+      expect(seen.checkpoint?.position).toBe(60n);
+      expect((await store.get('people', 'p005'))?.['team']).toBe('changed');
+    });
+  });
+}
