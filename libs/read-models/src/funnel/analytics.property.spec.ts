@@ -40,6 +40,11 @@ type Action =
   | { readonly kind: 'create'; readonly value: Money }
   | { readonly kind: 'advance'; readonly stage: string };
 
+const money = fc.record({
+  amount: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 5_000_000 })),
+  currency: fc.constantFrom(...CURRENCIES),
+});
+
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ kind: 'qualify' } as const) },
   { weight: 1, arbitrary: fc.constant({ kind: 'disqualify' } as const) },
@@ -60,11 +65,6 @@ interface LeadPlan {
   readonly capturedAt: string;
   readonly actions: readonly Action[];
 }
-
-const money = fc.record({
-  amount: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 5_000_000 })),
-  currency: fc.constantFrom(...CURRENCIES),
-});
 
 /** Mostly the way leads go (a verdict, then a deal moving on and closing), with stray commands around it. */
 const journey: fc.Arbitrary<readonly Action[]> = fc
