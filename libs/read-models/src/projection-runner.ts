@@ -74,6 +74,7 @@ export class ProjectionRunner {
 
   /** Drops every projection's documents and checkpoint: the next steps build them again from the start. */
   async resetAll(): Promise<void> {
+    await this.store.prepare(this.projections);
     for (const projection of this.projections) {
       await this.store.reset(projection);
       this.checkpoints.set(projection.name, START);

@@ -55,7 +55,10 @@ const action: fc.Arbitrary<Action> = fc.oneof(
       value: money,
     }),
   },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('advance' as const), stage: fc.constantFrom(...STAGES) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('advance' as const), stage: fc.constantFrom(...STAGES) }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'win' } as const) },
   { weight: 1, arbitrary: fc.constant({ kind: 'lose' } as const) },
 );
@@ -130,7 +133,13 @@ function history(leads: readonly LeadPlan[], schedule: readonly number[]): Recor
         position: BigInt(log.length + 1),
         type: event.type,
         data: { ...event.data },
-        metadata: { occurredAt: iso(START), actor: 'test', correlationId: 'c', causationId: 'c', schemaVersion: 1 },
+        metadata: {
+          occurredAt: iso(START),
+          actor: 'test',
+          correlationId: 'c',
+          causationId: 'c',
+          schemaVersion: 1,
+        },
       });
     }
   };
@@ -271,7 +280,12 @@ function expectedFunnel(log: readonly RecordedEvent[], { from, to, source }: Fun
     switch (event.type) {
       case 'LeadCaptured': {
         const { leadId, source, capturedAt } = event.data;
-        leads.set(leadId, { source, capturedAt: Date.parse(capturedAt), qualified: false, disqualified: false });
+        leads.set(leadId, {
+          source,
+          capturedAt: Date.parse(capturedAt),
+          qualified: false,
+          disqualified: false,
+        });
         break;
       }
       case 'LeadQualified':
@@ -306,7 +320,11 @@ function expectedFunnel(log: readonly RecordedEvent[], { from, to, source }: Fun
     sources: [...new Set(selected.map((l) => l.source))].sort().map((name) => {
       const these = selected.filter((l) => l.source === name);
       const count = (test: (l: Lead) => boolean) => these.filter(test).length;
-      const [captured, qualified, disqualified] = [these.length, count((l) => l.qualified), count((l) => l.disqualified)];
+      const [captured, qualified, disqualified] = [
+        these.length,
+        count((l) => l.qualified),
+        count((l) => l.disqualified),
+      ];
       const dealsCreated = count((l) => l.deal !== undefined);
       const won = count((l) => l.deal?.status === 'won');
       const lost = count((l) => l.deal?.status === 'lost');

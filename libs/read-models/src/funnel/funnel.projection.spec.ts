@@ -122,7 +122,8 @@ const row = (
   rates: { qualification: rates[0], leadToDeal: rates[1], win: rates[2], leadToWon: rates[3] },
 });
 
-const report = (filter: FunnelFilter = {}): Promise<FunnelReport> => funnelReport(fold(history), filter, '24');
+const report = (filter: FunnelFilter = {}): Promise<FunnelReport> =>
+  funnelReport(fold(history), filter, '24');
 
 describe('lead-source conversion funnel', () => {
   it('follows the leads of every source, sorted by name, with rates as fractions', async () => {
@@ -159,7 +160,9 @@ describe('lead-source conversion funnel', () => {
   });
 
   it('selects leads captured from `from` (inclusive) to `to` (exclusive), inside days and across them', async () => {
-    expect((await report({ from: '2026-03-01T10:00:00.000Z', to: '2026-03-03T08:00:00.000Z' })).sources).toEqual([
+    expect(
+      (await report({ from: '2026-03-01T10:00:00.000Z', to: '2026-03-03T08:00:00.000Z' })).sources,
+    ).toEqual([
       // e1 was captured at `to` exactly: out.
       row('event', [1, 0, 0, 0, 0, 0], [], [0, 0, null, 0]),
       // r2 was captured at midnight of the last, partial day: in.
@@ -170,7 +173,9 @@ describe('lead-source conversion funnel', () => {
   });
 
   it('selects whole days', async () => {
-    expect((await report({ from: '2026-03-02T00:00:00.000Z', to: '2026-03-03T00:00:00.000Z' })).sources).toEqual([
+    expect(
+      (await report({ from: '2026-03-02T00:00:00.000Z', to: '2026-03-03T00:00:00.000Z' })).sources,
+    ).toEqual([
       row('event', [1, 0, 0, 0, 0, 0], [], [0, 0, null, 0]),
       row('referral', [1, 1, 0, 1, 1, 0], [{ currency: 'EUR', total: 0 }], [1, 1, 1, 1]),
       row('web_form', [1, 1, 0, 1, 1, 0], [{ currency: 'EUR', total: 2_000 }], [1, 1, 1, 1]),
@@ -178,9 +183,9 @@ describe('lead-source conversion funnel', () => {
   });
 
   it('selects part of one day, and leaves either end open when it is not given', async () => {
-    expect((await report({ from: '2026-03-01T09:30:00.000Z', to: '2026-03-01T12:00:00.000Z' })).sources).toEqual([
-      row('web_form', [1, 1, 0, 1, 0, 1], [], [1, 1, 0, 0]),
-    ]);
+    expect(
+      (await report({ from: '2026-03-01T09:30:00.000Z', to: '2026-03-01T12:00:00.000Z' })).sources,
+    ).toEqual([row('web_form', [1, 1, 0, 1, 0, 1], [], [1, 1, 0, 0])]);
     const sinceNoon = await report({ from: '2026-03-02T12:00:00.000Z' });
     expect(sinceNoon.sources.map((s) => [s.source, s.captured])).toEqual([
       ['event', 1],
@@ -195,13 +200,19 @@ describe('lead-source conversion funnel', () => {
 
   it('reads from/to as instants, whatever their offset or precision', async () => {
     const normalized = await report({ from: '2026-03-01T10:00:00.000Z', to: '2026-03-03T08:00:00.000Z' });
-    expect(await report({ from: '2026-03-01T11:00:00+01:00', to: '2026-03-03T08:00:00Z' })).toEqual(normalized);
+    expect(await report({ from: '2026-03-01T11:00:00+01:00', to: '2026-03-03T08:00:00Z' })).toEqual(
+      normalized,
+    );
     await expect(report({ from: 'yesterday' })).rejects.toThrow(RangeError);
   });
 
   it('answers nothing for an empty or reversed range', async () => {
-    expect((await report({ from: '2026-03-02T00:00:00.000Z', to: '2026-03-02T00:00:00.000Z' })).sources).toEqual([]);
-    expect((await report({ from: '2026-03-03T00:00:00.000Z', to: '2026-03-01T00:00:00.000Z' })).sources).toEqual([]);
+    expect(
+      (await report({ from: '2026-03-02T00:00:00.000Z', to: '2026-03-02T00:00:00.000Z' })).sources,
+    ).toEqual([]);
+    expect(
+      (await report({ from: '2026-03-03T00:00:00.000Z', to: '2026-03-01T00:00:00.000Z' })).sources,
+    ).toEqual([]);
   });
 
   it('filters by source; a source without leads in range does not appear', async () => {
@@ -225,8 +236,14 @@ describe('lead-source conversion funnel', () => {
     await funnelReport(reader, { from: '2026-03-01T10:00:00.000Z', to: '2026-03-03T08:00:00.000Z' }, '24');
     expect(queries).toEqual([
       ['funnel_buckets', { range: { field: 'day', gte: '2026-03-02', lt: '2026-03-03' } }],
-      ['funnel_leads', { range: { field: 'capturedAt', gte: '2026-03-01T10:00:00.000Z', lt: '2026-03-02T00:00:00.000Z' } }],
-      ['funnel_leads', { range: { field: 'capturedAt', gte: '2026-03-03T00:00:00.000Z', lt: '2026-03-03T08:00:00.000Z' } }],
+      [
+        'funnel_leads',
+        { range: { field: 'capturedAt', gte: '2026-03-01T10:00:00.000Z', lt: '2026-03-02T00:00:00.000Z' } },
+      ],
+      [
+        'funnel_leads',
+        { range: { field: 'capturedAt', gte: '2026-03-03T00:00:00.000Z', lt: '2026-03-03T08:00:00.000Z' } },
+      ],
     ]);
   });
 
@@ -254,7 +271,12 @@ describe('lead-source conversion funnel', () => {
   it('touches every document evolve reads, once touches is followed to a fixed point', () => {
     const documents = new MemoryDocuments();
     const stored: DocLookup = (collection, id) => documents.all(collection).find((doc) => doc.id === id);
-    const events = recorded([...history, qualified('ghost'), won('ghost', eur(1)), captured('w1', 'event', later)]);
+    const events = recorded([
+      ...history,
+      qualified('ghost'),
+      won('ghost', eur(1)),
+      captured('w1', 'event', later),
+    ]);
     for (const event of events) {
       const declared = touchedDocs(funnelProjection, event, stored);
       const strict: DocLookup = (collection, id) => {
@@ -269,11 +291,17 @@ describe('lead-source conversion funnel', () => {
 });
 
 /** What the runner loads for an event: touches, called again with what it named, until it names nothing new. */
-function touchedDocs(projection: Projection, event: RecordedEvent, stored: DocLookup): Map<string, Doc | undefined> {
+function touchedDocs(
+  projection: Projection,
+  event: RecordedEvent,
+  stored: DocLookup,
+): Map<string, Doc | undefined> {
   const loaded = new Map<string, Doc | undefined>();
   const lookup: DocLookup = (collection, id) => loaded.get(`${collection}/${id}`);
   for (;;) {
-    const fresh = projection.touches(event, lookup).filter((ref) => !loaded.has(`${ref.collection}/${ref.id}`));
+    const fresh = projection
+      .touches(event, lookup)
+      .filter((ref) => !loaded.has(`${ref.collection}/${ref.id}`));
     if (fresh.length === 0) return loaded;
     for (const ref of fresh) loaded.set(`${ref.collection}/${ref.id}`, stored(ref.collection, ref.id));
   }
