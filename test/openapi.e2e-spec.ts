@@ -27,6 +27,10 @@ describe('OpenAPI and health', () => {
         'POST /deals/{dealId}/win',
         'POST /deals/{dealId}/lose',
         'GET /deals/{dealId}',
+        'GET /leads',
+        'GET /deals',
+        'GET /analytics/pipeline',
+        'GET /analytics/funnel',
         'GET /health',
       ]),
     );
@@ -41,8 +45,24 @@ describe('OpenAPI and health', () => {
     expect(page.text).toContain('swagger');
   });
 
-  it('reports the store up at /health', async () => {
+  it("reports the stores up at /health, with each projection's lag behind the log", async () => {
+    const captured = await t
+      .http()
+      .post('/leads')
+      .send({ name: 'Ada', email: 'ada@example.com', source: 'web_form' })
+      .expect(201);
+    await t.http().get(`/leads?minPosition=${captured.body.position}`).expect(200);
     const health = await t.http().get('/health').expect(200);
-    expect(health.body).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up' } } });
+    expect(health.body).toMatchObject({
+      status: 'ok',
+      info: { eventStore: { status: 'up', head: captured.body.position }, readModels: { status: 'up' } },
+    });
+    const projections = health.body.info.readModels.projections as {
+      name: string;
+      checkpoint: string;
+      lag: number;
+    }[];
+    expect(projections.map((p) => p.name)).toEqual(['lead-list', 'deal-list', 'pipeline', 'funnel']);
+    projections.forEach((p) => expect(p).toMatchObject({ checkpoint: captured.body.position, lag: 0 }));
   });
 });

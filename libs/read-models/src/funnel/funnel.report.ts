@@ -60,24 +60,31 @@ const nextDay = (day: string): string =>
 const firstDayFrom = (instant: string): string =>
   instant === dayStart(instant.slice(0, 10)) ? instant.slice(0, 10) : nextDay(instant.slice(0, 10));
 
+/** A range with only the bounds given: an absent bound is left out, never sent to a store as undefined. */
+const between = (gte: string | undefined, lt: string | undefined): Range => ({
+  ...(gte === undefined ? {} : { gte }),
+  ...(lt === undefined ? {} : { lt }),
+});
+
 /**
- * Splits [from, to) into the UTC days it holds whole (read from the buckets) and the partial days at its
- * edges (read lead by lead), so that a report costs one bucket per source and day plus two days of leads.
+ * Splits [from, to) into the UTC days it holds whole (read from the buckets; null for none) and the partial
+ * days at its edges (read lead by lead), so that a report reads one bucket per source and day plus at most
+ * two days of leads.
  */
-function plan(from: string | undefined, to: string | undefined): { days?: Range; leads: Range[] } {
+function plan(from: string | undefined, to: string | undefined): { days: Range | null; leads: Range[] } {
   const firstDay = from === undefined ? undefined : firstDayFrom(from);
   const endDay = to?.slice(0, 10);
   if (firstDay !== undefined && endDay !== undefined && firstDay >= endDay) {
-    return { leads: [{ gte: from, lt: to }] };
+    return { days: null, leads: [between(from, to)] };
   }
   const leads: Range[] = [];
   if (from !== undefined && firstDay !== undefined && from < dayStart(firstDay)) {
-    leads.push({ gte: from, lt: dayStart(firstDay) });
+    leads.push(between(from, dayStart(firstDay)));
   }
   if (to !== undefined && endDay !== undefined && dayStart(endDay) < to) {
-    leads.push({ gte: dayStart(endDay), lt: to });
+    leads.push(between(dayStart(endDay), to));
   }
-  return { days: { gte: firstDay, lt: endDay }, leads };
+  return { days: between(firstDay, endDay), leads };
 }
 
 function instant(value: string | undefined, name: string): string | undefined {
@@ -123,7 +130,7 @@ export async function funnelReport(
   if (days) {
     const buckets = await reader.find<FunnelBucketDoc>(FUNNEL_BUCKETS, {
       ...(filter.source === undefined ? {} : { where: { source: filter.source } }),
-      range: { field: 'day', ...days },
+      ...(days.gte === undefined && days.lt === undefined ? {} : { range: { field: 'day', ...days } }),
     });
     for (const bucket of buckets) {
       const totals = totalsOf(bucket.source);
