@@ -2,13 +2,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { httpCaptures } from './http-commands';
+import { readSide } from './read-side';
 import { type Figure, table } from './stats';
 import { batchAppends, concurrentAppends, rawInserts, sequentialAppends } from './store-appends';
 
 /**
  * npm run bench: builds the service, measures it on the embedded store with durability on
  * (WAL, synchronous=FULL), prints a table and writes bench/results/latest.json.
- * BENCH_SECONDS sets how long each timed figure runs (default 10).
+ * BENCH_SECONDS sets how long each timed figure runs (default 10); BENCH_EVENTS the size of the log the read
+ * side is measured on (default 1,000,000).
  */
 async function main(): Promise<void> {
   const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -24,6 +26,10 @@ async function main(): Promise<void> {
   await run(() => concurrentAppends(seconds, 50));
   await run(() => batchAppends(seconds, 10));
   await run(() => httpCaptures(seconds, 50));
+  for (const figure of await readSide(Number(process.env['BENCH_EVENTS'] ?? 1_000_000))) {
+    process.stdout.write(`  ${figure.name}: ${Math.round(figure.rate)} ${figure.unit}\n`);
+    figures.push(figure);
+  }
 
   const machine = {
     cpu: cpus()[0]?.model ?? 'unknown',

@@ -123,9 +123,9 @@ function bucketOf(docs: DocLookup, lead: FunnelLeadDoc): FunnelBucketDoc {
   );
 }
 
-const counted = (bucket: FunnelBucketDoc, step: keyof FunnelCounts): FunnelBucketDoc => ({
+const counted = (bucket: FunnelBucketDoc, counter: keyof FunnelCounts): FunnelBucketDoc => ({
   ...bucket,
-  [step]: bucket[step] + 1,
+  [counter]: bucket[counter] + 1,
 });
 
 /** The lead with this change, and its bucket with one more of this step. */

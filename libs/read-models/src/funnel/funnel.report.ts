@@ -161,8 +161,8 @@ export async function funnelReport(
     }
   }
 
+  // Every bucket and lead read holds at least one captured lead: each source here has captured > 0.
   const sources = [...bySource.entries()]
-    .filter(([, totals]) => totals.captured > 0)
     .sort(([a], [b]) => byName(a, b))
     .map(([source, { wonValues, ...counts }]): FunnelSourceRow => ({
       source,

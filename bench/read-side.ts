@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { STAGES, dealIdForLead } from '@app/domain';
+import { SqliteEventStore, openSqliteDatabase } from '@app/event-store';
+import {
+  MemoryDocuments,
+  PROJECTIONS,
+  ProjectionRunner,
+  SqliteReadStore,
+  funnelReport,
+  pipelineProjection,
+  pipelineReport,
+} from '@app/read-models';
+import { type Figure, latencies } from './stats';
+
+const SOURCES = [
+  'web_form',
+  'landing_page',
+  'social_media',
+  'referral',
+  'event',
+  'paid_ads',
+  'cold_outreach',
+  'other',
+];
+const CURRENCIES = ['EUR', 'USD', 'GBP'];
+
+/**
+ * Writes a realistic log of about `target` events straight into the events table (one transaction per
+ * 10,000 rows): leads from eight sources over a year, most qualified, deals moving through the stages,
+ * won or lost. Answers the time of the middle of the log, for as-of queries.
+ */
+function writeLog(file: string, target: number): { events: number; middle: string } {
+  const db = openSqliteDatabase(file);
+  new SqliteEventStore(db);
+  const insert = db.prepare(
+    'INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const start = Date.UTC(2025, 0, 1);
+  const step = (365 * 24 * 3600 * 1000) / (target / 5);
+  let position = 0;
+  let rows: unknown[][] = [];
+  const flush = () => {
+    db.transaction(() => rows.forEach((row) => insert.run(...row)))();
+    rows = [];
+  };
+  const add = (streamId: string, revision: number, type: string, data: object, at: number) => {
+    position += 1;
+    const occurredAt = new Date(at).toISOString();
+    rows.push([
+      position,
+      randomUUID(),
+      streamId,
+      revision,
+      type,
+      JSON.stringify(data),
+      JSON.stringify({
+        occurredAt,
+        actor: 'bench',
+        correlationId: randomUUID(),
+        causationId: randomUUID(),
+        schemaVersion: 1,
+      }),
+    ]);
+    if (rows.length >= 10_000) flush();
+  };
+  for (let i = 0; position < target; i++) {
+    const at = start + i * step;
+    const leadId = randomUUID();
+    const source = SOURCES[i % SOURCES.length]!;
+    add(
+      `lead-${leadId}`,
+      0,
+      'LeadCaptured',
+      {
+        leadId,
+        name: `Lead ${i}`,
+        email: `l${i}@example.com`,
+        source,
+        tags: ['bench'],
+        capturedAt: new Date(at).toISOString(),
+      },
+      at,
+    );
+    if (i % 5 === 4) {
+      add(
+        `lead-${leadId}`,
+        1,
+        'LeadDisqualified',
+        { leadId, reason: 'no_budget', disqualifiedAt: new Date(at + 1000).toISOString() },
+        at + 1000,
+      );
+      continue;
+    }
+    const value = { amount: 10_000 + (i % 97) * 1_000, currency: CURRENCIES[i % CURRENCIES.length]! };
+    add(
+      `lead-${leadId}`,
+      1,
+      'LeadQualified',
+      { leadId, budget: value, timeline: '2026-12-31', qualifiedAt: new Date(at + 1000).toISOString() },
+      at + 1000,
+    );
+    const dealId = dealIdForLead(leadId);
+    add(
+      `deal-${dealId}`,
+      0,
+      'DealCreated',
+      {
+        dealId,
+        leadId,
+        title: `Deal ${i}`,
+        value,
+        expectedCloseDate: '2026-12-31',
+        stage: 'qualification',
+        createdAt: new Date(at + 2000).toISOString(),
+      },
+      at + 2000,
+    );
+    const to = STAGES[1 + (i % 3)]!;
+    add(
+      `deal-${dealId}`,
+      1,
+      'StageAdvanced',
+      { dealId, from: 'qualification', to, advancedAt: new Date(at + 3000).toISOString() },
+      at + 3000,
+    );
+    if (i % 3 === 0)
+      add(
+        `deal-${dealId}`,
+        2,
+        'DealWon',
+        { dealId, value, stage: to, wonAt: new Date(at + 4000).toISOString() },
+        at + 4000,
+      );
+    else if (i % 3 === 1)
+      add(
+        `deal-${dealId}`,
+        2,
+        'DealLost',
+        { dealId, value, stage: to, reason: 'price', lostAt: new Date(at + 4000).toISOString() },
+        at + 4000,
+      );
+  }
+  flush();
+  db.close();
+  return { events: position, middle: new Date(start + 182 * 24 * 3600 * 1000).toISOString() };
+}
+
+async function measure(times: number, fn: () => Promise<unknown>): Promise<{ p50Ms: number; p99Ms: number }> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    await fn();
+    samples.push(performance.now() - started);
+  }
+  return latencies(samples);
+}
+
+export async function readSide(target: number): Promise<Figure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-read-'));
+  const eventsFile = join(dir, 'events.sqlite');
+  const readFile = join(dir, 'read-models.sqlite');
+  try {
+    const { events: count, middle } = writeLog(eventsFile, target);
+    const figures: Figure[] = [];
+
+    const eventsDb = openSqliteDatabase(eventsFile);
+    const events = new SqliteEventStore(eventsDb);
+    let started = performance.now();
+    let parsed = 0;
+    for (const row of eventsDb
+      .prepare('SELECT data, metadata FROM events ORDER BY position')
+      .iterate() as Iterable<{ data: string; metadata: string }>) {
+      JSON.parse(row.data);
+      JSON.parse(row.metadata);
+      parsed += 1;
+    }
+    const rawRate = parsed / ((performance.now() - started) / 1000);
+    figures.push({
+      name: `reference: raw read and JSON.parse of the log (${count} events)`,
+      unit: 'events/s',
+      rate: rawRate,
+    });
+
+    const writer = openSqliteDatabase(readFile);
+    const reader = openSqliteDatabase(readFile);
+    const store = new SqliteReadStore(writer, reader);
+    const runner = new ProjectionRunner(events, store, PROJECTIONS, { batchSize: 5000 });
+    started = performance.now();
+    await runner.resetAll();
+    const processed = await runner.catchUp();
+    const rebuildRate = processed / ((performance.now() - started) / 1000);
+    figures.push({
+      name: `rebuild of all ${PROJECTIONS.length} projections (${count} events)`,
+      unit: 'events/s',
+      rate: rebuildRate,
+      note: `${(rebuildRate / rawRate).toFixed(2)}x the raw read`,
+    });
+
+    const position = runner.lowestCheckpoint().toString();
+    const pipeline = () => store.snapshot((r) => pipelineReport(r, position));
+    const funnel = () => store.snapshot((r) => funnelReport(r, {}, position));
+    const funnelRange = () =>
+      store.snapshot((r) =>
+        funnelReport(r, { from: '2025-03-10T12:34:56.000Z', to: '2025-09-20T08:00:00.000Z' }, position),
+      );
+    for (const [name, fn] of [
+      ['query: pipeline report', pipeline],
+      ['query: funnel report, all time', funnel],
+      ['query: funnel report, from/to inside days', funnelRange],
+    ] as const) {
+      await fn();
+      const { p50Ms, p99Ms } = await measure(300, fn);
+      figures.push({
+        name: `${name} (${count} events)`,
+        unit: 'queries/s',
+        rate: 1000 / p50Ms,
+        p50Ms,
+        p99Ms,
+      });
+    }
+
+    const asOf = async () => {
+      const documents = new MemoryDocuments();
+      let after = 0n;
+      for (;;) {
+        const batch = await events.readAll({ after, maxCount: 5000 });
+        if (batch.length === 0) break;
+        for (const event of batch)
+          if (event.metadata.occurredAt <= middle) documents.apply(pipelineProjection, event);
+        after = batch[batch.length - 1]!.position;
+      }
+      return pipelineReport(documents, after.toString());
+    };
+    const asOfStats = await measure(3, asOf);
+    figures.push({
+      name: `query: pipeline as of mid-log (${count} events, folds the log)`,
+      unit: 'queries/s',
+      rate: 1000 / asOfStats.p50Ms,
+      ...asOfStats,
+      note: 'bounded by reading and parsing the whole log',
+    });
+    await store.close();
+    reader.close();
+    writer.close();
+    await events.close();
+    eventsDb.close();
+    return figures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
