@@ -1,4 +1,5 @@
-import { type EventStore, type RecordedEvent, START, type Unsubscribe } from '@app/event-store';
+import { type EventStore, type RecordedEvent, START } from '@app/event-store';
+import { LogFollower } from './log-follower';
 import type { ReadStore } from './read-store.port';
 
 export interface ConsumerHandler {
@@ -16,11 +17,8 @@ export interface ConsumerHandler {
  * automations): events are handled one at a time, in log order, never concurrently.
  */
 export class CheckpointedConsumer {
-  private running = false;
   private stopping = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private unsubscribe: Unsubscribe | undefined;
+  private follower: LogFollower | undefined;
   private position = START;
 
   constructor(
@@ -36,43 +34,20 @@ export class CheckpointedConsumer {
 
   async start(): Promise<void> {
     this.position = (await this.store.checkpoint(this.handler.name))?.position ?? START;
-    this.running = true;
-    this.unsubscribe = this.events.onAppended(() => this.wake?.());
-    this.loop = this.follow();
+    this.follower = new LogFollower(this.events, () => this.step(), {
+      pollIntervalMs: this.options.pollIntervalMs ?? 500,
+      ...(this.options.onError ? { onError: this.options.onError } : {}),
+    });
+    this.follower.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
     this.stopping = true;
-    this.unsubscribe?.();
-    this.wake?.();
-    await this.loop;
+    await this.follower?.stop();
   }
 
   checkpoint() {
     return this.position;
-  }
-
-  private async follow(): Promise<void> {
-    const pollIntervalMs = this.options.pollIntervalMs ?? 500;
-    while (this.running) {
-      let processed = 0;
-      try {
-        processed = await this.step();
-      } catch (error) {
-        this.options.onError?.(error);
-      }
-      if (processed === 0 && this.running) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, pollIntervalMs);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
-      }
-    }
   }
 
   /** Handles one batch after the checkpoint and records how far it got. */

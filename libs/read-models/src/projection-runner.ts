@@ -1,10 +1,5 @@
-import {
-  type EventStore,
-  type Position,
-  type RecordedEvent,
-  START,
-  type Unsubscribe,
-} from '@app/event-store';
+import { type EventStore, type Position, type RecordedEvent, START } from '@app/event-store';
+import { LogFollower } from './log-follower';
 import type { Doc, DocChange, DocLookup, DocRef, Projection } from './projection';
 import type { Checkpoint, ReadStore } from './read-store.port';
 
@@ -40,10 +35,7 @@ export class ProjectionRunner {
   private readonly pollIntervalMs: number;
   private readonly checkpoints = new Map<string, Position>();
   private waiters: Waiter[] = [];
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private unsubscribe: Unsubscribe | undefined;
+  private follower: LogFollower | undefined;
 
   constructor(
     private readonly events: EventStore,
@@ -58,16 +50,15 @@ export class ProjectionRunner {
   /** Loads the checkpoints (rebuilding a projection whose version changed) and starts following the log. */
   async start(): Promise<void> {
     await this.load();
-    this.running = true;
-    this.unsubscribe = this.events.onAppended(() => this.wake?.());
-    this.loop = this.follow();
+    this.follower = new LogFollower(this.events, () => this.step(), {
+      pollIntervalMs: this.pollIntervalMs,
+      ...(this.options.onError ? { onError: this.options.onError } : {}),
+    });
+    this.follower.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.unsubscribe?.();
-    this.wake?.();
-    await this.loop;
+    await this.follower?.stop();
     for (const waiter of this.waiters) waiter.resolve(false);
     this.waiters = [];
   }
@@ -138,28 +129,6 @@ export class ProjectionRunner {
         this.checkpoints.set(projection.name, START);
       } else {
         this.checkpoints.set(projection.name, checkpoint?.position ?? START);
-      }
-    }
-  }
-
-  private async follow(): Promise<void> {
-    while (this.running) {
-      let processed = 0;
-      try {
-        processed = await this.step();
-      } catch (error) {
-        this.options.onError?.(error);
-        await new Promise((resolve) => setTimeout(resolve, this.pollIntervalMs));
-      }
-      if (processed === 0 && this.running) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.pollIntervalMs);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
       }
     }
   }

@@ -1,34 +1,12 @@
-import { type Money, type SalesEvent, dealStream, isLeadEvent, leadStream } from '@app/domain';
+import { type Money, type SalesEvent } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
+import { recorded as recordedFrom } from '../testing/recorded';
 import { MemoryDocuments } from '../memory-documents';
 import type { Doc, DocLookup, FindQuery, Projection } from '../projection';
 import { funnelProjection } from './funnel.projection';
 import { type FunnelFilter, type FunnelReport, type FunnelSourceRow, funnelReport } from './funnel.report';
 
-/** Records events as the store would: streams by aggregate, per-stream revisions, increasing positions. */
-function recorded(events: readonly SalesEvent[]): RecordedEvent[] {
-  const revisions = new Map<string, number>();
-  return events.map((event, index) => {
-    const streamId = isLeadEvent(event) ? leadStream(event.data.leadId) : dealStream(event.data.dealId);
-    const revision = revisions.get(streamId) ?? 0;
-    revisions.set(streamId, revision + 1);
-    return {
-      id: `00000000-0000-4000-8000-${String(index + 1).padStart(12, '0')}`,
-      streamId,
-      revision,
-      position: BigInt(index + 1),
-      type: event.type,
-      data: { ...event.data },
-      metadata: {
-        occurredAt: new Date(Date.UTC(2026, 2, 5) + index * 60_000).toISOString(),
-        actor: 'test',
-        correlationId: 'c',
-        causationId: 'c',
-        schemaVersion: 1,
-      },
-    };
-  });
-}
+const recorded = (events: Parameters<typeof recordedFrom>[0]) => recordedFrom(events, Date.UTC(2026, 2, 5));
 
 const later = '2026-03-04T12:00:00.000Z';
 const captured = (leadId: string, source: string, capturedAt: string): SalesEvent => ({

@@ -1,50 +1,35 @@
-import type { RecordedEvent } from '@app/event-store';
+import type { SalesEvent } from '@app/domain';
 import { MemoryDocuments } from '../memory-documents';
+import { recorded } from '../testing/recorded';
 import { LEADS, leadListProjection } from './lead-list.projection';
-
-let position = 0n;
-const event = (
-  streamId: string,
-  revision: number,
-  type: string,
-  data: Record<string, unknown>,
-): RecordedEvent => ({
-  id: `00000000-0000-4000-8000-${String(++position).padStart(12, '0')}`,
-  streamId,
-  revision,
-  position,
-  type,
-  data,
-  metadata: {
-    occurredAt: '2026-03-01T10:00:00.000Z',
-    actor: 't',
-    correlationId: 'c',
-    causationId: 'c',
-    schemaVersion: 1,
-  },
-});
 
 describe('lead list projection', () => {
   it('keeps each lead as the domain folds it, with its revision, and ignores deal events', async () => {
     const docs = new MemoryDocuments();
     const leadId = 'a1b2c3d4-0000-4000-8000-000000000001';
-    const history = [
-      event(`lead-${leadId}`, 0, 'LeadCaptured', {
-        leadId,
-        name: 'Ada',
-        email: 'ada@example.com',
-        source: 'referral',
-        tags: ['hot'],
-        capturedAt: '2026-03-01T10:00:00.000Z',
-      }),
-      event(`lead-${leadId}`, 1, 'LeadDisqualified', {
-        leadId,
-        reason: 'spam',
-        disqualifiedAt: '2026-03-02T10:00:00.000Z',
-      }),
-      event('deal-x', 0, 'DealCreated', { dealId: 'x', leadId }),
+    const history: SalesEvent[] = [
+      {
+        type: 'LeadCaptured',
+        data: {
+          leadId,
+          name: 'Ada',
+          email: 'ada@example.com',
+          source: 'referral',
+          tags: ['hot'],
+          capturedAt: '2026-03-01T10:00:00.000Z',
+        },
+      },
+      {
+        type: 'LeadDisqualified',
+        data: { leadId, reason: 'spam', disqualifiedAt: '2026-03-02T10:00:00.000Z' },
+      },
+      {
+        type: 'DealWon',
+        data: { dealId: 'x', value: { amount: 1, currency: 'EUR' }, stage: 'demo', wonAt: 'x' },
+      },
     ];
-    history.forEach((e) => docs.apply(leadListProjection, e));
+    const events = recorded(history);
+    events.forEach((e) => docs.apply(leadListProjection, e));
     expect(await docs.get(LEADS, leadId)).toMatchObject({
       id: leadId,
       leadId,
@@ -55,7 +40,7 @@ describe('lead list projection', () => {
       revision: 1,
     });
     expect(docs.all(LEADS)).toHaveLength(1);
-    expect(leadListProjection.touches(history[2]!)).toEqual([]);
-    expect(leadListProjection.touches(history[0]!)).toEqual([{ collection: LEADS, id: leadId }]);
+    expect(leadListProjection.touches(events[2]!)).toEqual([]);
+    expect(leadListProjection.touches(events[0]!)).toEqual([{ collection: LEADS, id: leadId }]);
   });
 });

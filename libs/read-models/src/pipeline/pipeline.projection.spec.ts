@@ -1,33 +1,11 @@
-import { type DealEvent, type Money, type Stage, dealStream } from '@app/domain';
+import { type DealEvent, type Money, type Stage } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
+import { recorded as recordedFrom } from '../testing/recorded';
 import { MemoryDocuments } from '../memory-documents';
 import { pipelineProjection } from './pipeline.projection';
 import { type PipelineReport, pipelineReport } from './pipeline.report';
 
-/** Records deal events as the store would: per-stream revisions, increasing global positions. */
-function recorded(events: readonly DealEvent[]): RecordedEvent[] {
-  const revisions = new Map<string, number>();
-  return events.map((event, index) => {
-    const streamId = dealStream(event.data.dealId);
-    const revision = revisions.get(streamId) ?? 0;
-    revisions.set(streamId, revision + 1);
-    return {
-      id: `00000000-0000-4000-8000-${String(index + 1).padStart(12, '0')}`,
-      streamId,
-      revision,
-      position: BigInt(index + 1),
-      type: event.type,
-      data: { ...event.data },
-      metadata: {
-        occurredAt: new Date(Date.UTC(2026, 2, 1) + index * 60_000).toISOString(),
-        actor: 'test',
-        correlationId: 'c',
-        causationId: 'c',
-        schemaVersion: 1,
-      },
-    };
-  });
-}
+const recorded = (events: Parameters<typeof recordedFrom>[0]) => recordedFrom(events, Date.UTC(2026, 2, 1));
 
 const at = '2026-03-01T10:00:00.000Z';
 const created = (dealId: string, value: Money): DealEvent => ({
