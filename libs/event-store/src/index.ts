@@ -1,5 +1,6 @@
 export * from './event-store.port';
 export * from './errors';
 export * from './validation';
+export * from './integrity';
 export * from './sqlite/sqlite-database';
 export * from './sqlite/sqlite-event-store';

@@ -11,6 +11,7 @@ import {
   START,
   type Unsubscribe,
 } from '../event-store.port';
+import { GENESIS_HASH, chainEvents } from '../integrity';
 import { assertAppendable } from '../validation';
 import type { SqliteDatabase } from './sqlite-database';
 
@@ -85,9 +86,9 @@ export class SqliteEventStore extends EventStore {
       insert: db.prepare<[number, string, string, number, string, string, string]>(
         'INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
-      streamRevision: db
-        .prepare<[string], number | null>('SELECT MAX(revision) FROM events WHERE stream_id = ?')
-        .pluck(),
+      lastOfStream: db.prepare<[string], { revision: number; hash: string | null }>(
+        "SELECT revision, json_extract(metadata, '$.hash') AS hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1",
+      ),
       head: db.prepare<[], number | null>('SELECT MAX(position) FROM events').pluck(),
       byEventId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?'),
       forwards: db.prepare<[string, number, number], EventRow>(
@@ -183,13 +184,14 @@ export class SqliteEventStore extends EventStore {
     const retried = this.findRetry(streamId, events);
     if (retried) return retried;
 
-    const current = this.statements.streamRevision.get(streamId) ?? -1;
+    const last = this.statements.lastOfStream.get(streamId);
+    const current = last?.revision ?? -1;
     if (!revisionMatches(expectedRevision, current)) {
       throw new WrongExpectedRevisionError(streamId, expectedRevision, current);
     }
     let position = head;
     let revision = current;
-    for (const event of events) {
+    for (const event of chainEvents(last?.hash ?? GENESIS_HASH, streamId, current + 1, events)) {
       position += 1;
       revision += 1;
       try {

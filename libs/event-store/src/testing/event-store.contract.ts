@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidAppendError, WrongExpectedRevisionError } from '../errors';
+import { GENESIS_HASH, eventHash, verifyStream } from '../integrity';
 import {
   type EventStore,
   type NewEvent,
@@ -73,7 +74,13 @@ export function describeEventStoreContract(name: string, options: EventStoreCont
         const read = await store.readStream(streamId);
         expect(read).toHaveLength(2);
         read.forEach((recorded, i) => {
-          expect(recorded).toEqual({ ...events[i], streamId, revision: i, position: expect.any(BigInt) });
+          expect(recorded).toEqual({
+            ...events[i],
+            metadata: { ...events[i]!.metadata, hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+            streamId,
+            revision: i,
+            position: expect.any(BigInt),
+          });
         });
         expect(read[1]!.position).toBe(result.position);
         expect(read[0]!.position < read[1]!.position).toBe(true);
@@ -88,7 +95,7 @@ export function describeEventStoreContract(name: string, options: EventStoreCont
         };
         await store.appendToStream(streamId, [withExtra]);
         const [read] = await store.readStream(streamId);
-        expect(read!.metadata).toEqual(withExtra.metadata);
+        expect(read!.metadata).toEqual({ ...withExtra.metadata, hash: expect.any(String) });
       });
 
       it('answers an empty list for a stream that does not exist', async () => {
@@ -300,6 +307,28 @@ export function describeEventStoreContract(name: string, options: EventStoreCont
       it('the head is the position of the last event', async () => {
         const result = await store.appendToStream(stream(), [newEvent(), newEvent()]);
         expect(await store.headPosition()).toBe(result.position);
+      });
+    });
+
+    describe('tamper evidence', () => {
+      it('chains every event to the one before it in its stream, across appends and concurrent writers', async () => {
+        const streamId = stream();
+        await store.appendToStream(streamId, [newEvent(), newEvent()]);
+        await Promise.all(Array.from({ length: 10 }, () => store.appendToStream(streamId, [newEvent()])));
+        const events = await store.readStream(streamId);
+        expect(events).toHaveLength(12);
+        expect(verifyStream(events)).toEqual({ verified: true, brokenAt: null });
+        expect(events[0]!.metadata['hash']).toBe(eventHash(GENESIS_HASH, streamId, 0, events[0]!));
+        expect(new Set(events.map((e) => e.metadata['hash'])).size).toBe(12);
+      });
+
+      it('a changed event no longer verifies', async () => {
+        const streamId = stream();
+        await store.appendToStream(streamId, [newEvent(), newEvent(), newEvent()]);
+        const events = await store.readStream(streamId);
+        const altered = events.map((e, i) => (i === 1 ? { ...e, data: { ...e.data, amount: 1 } } : e));
+        expect(verifyStream(altered)).toEqual({ verified: false, brokenAt: 1 });
+        expect(verifyStream(events.filter((_, i) => i !== 1))).toEqual({ verified: false, brokenAt: 1 });
       });
     });
 

@@ -38,6 +38,8 @@ export class SqliteReadStore extends ReadStore {
   ) {
     super();
     this.reader = readerDb ? new SqliteReadStore(readerDb) : undefined;
+    // Read models are rewritten in large batches: a bigger page cache keeps their indexes in memory.
+    db.pragma('cache_size = -131072');
     db.exec(
       'CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL, version INTEGER NOT NULL)',
     );
@@ -71,9 +73,7 @@ export class SqliteReadStore extends ReadStore {
   private createCollection(name: string, indexes: readonly IndexSpec[]): void {
     if (!NAME.test(name)) throw new Error(`"${name}" is not a valid collection name`);
     const table = `doc_${name}`;
-    this.db.exec(
-      `CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID`,
-    );
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
     const existing = new Set(
       (this.db.prepare(`PRAGMA table_xinfo(${table})`).all() as { name: string }[]).map((c) => c.name),
     );
@@ -185,10 +185,9 @@ export class SqliteReadStore extends ReadStore {
         if (change.doc === null) {
           this.statement(`DELETE FROM ${table} WHERE id = ?`).run(change.id);
         } else {
-          this.statement(`INSERT OR REPLACE INTO ${table} (id, doc) VALUES (?, ?)`).run(
-            change.id,
-            JSON.stringify(change.doc),
-          );
+          this.statement(
+            `INSERT INTO ${table} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`,
+          ).run(change.id, JSON.stringify(change.doc));
         }
         for (const [field, side] of multi) {
           this.statement(`DELETE FROM ${side} WHERE id = ?`).run(change.id);
