@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { AppConfig } from './config/app-config';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AppConfigModule } from './config/app-config.module';
+import { AuditModule } from './audit/audit.module';
 import { DealsModule } from './deals/deals.module';
 import { HealthModule } from './health/health.module';
 import { BodyPipe } from './http/body.pipe';
@@ -26,6 +27,7 @@ export class AppModule {
         LeadsModule,
         DealsModule,
         AnalyticsModule,
+        AuditModule,
         HealthModule,
       ],
       providers: [

@@ -73,6 +73,9 @@ export interface ReadAllOptions {
 export type Unsubscribe = () => void;
 
 export abstract class EventStore {
+  /** True when positions run 1, 2, 3... without gaps (the embedded store), so a missing one means tampering. */
+  abstract readonly gaplessPositions: boolean;
+
   /**
    * Appends events to a stream atomically (all or none), if the stream is at the expected revision.
    * Resolves only once the events are durable. Rejects with WrongExpectedRevisionError when the check fails.

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { MinPosition } from '../http/min-position.decorator';
-import { AnalyticsQueryDto, FunnelQueryDto } from '../http/query-fields';
+import { AsOfQueryDto, FunnelQueryDto } from '../http/query-fields';
 import { QueryDocs } from '../http/openapi-docs';
 import { ProblemException } from '../http/problem';
 import { FunnelReportQuery } from './queries/funnel-report.query';
@@ -21,7 +21,7 @@ export class AnalyticsController {
     description:
       'Open deals per stage in pipeline order (count, total and weighted value per currency); won and lost',
   })
-  pipeline(@Query() query: AnalyticsQueryDto, @MinPosition() minPosition: bigint | undefined) {
+  pipeline(@Query() query: AsOfQueryDto, @MinPosition() minPosition: bigint | undefined) {
     return this.queries.execute(new PipelineReportQuery(instant(query.asOf), minPosition));
   }
 

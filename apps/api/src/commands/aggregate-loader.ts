@@ -1,17 +1,21 @@
 import type { Decider } from '@app/domain';
 import { EventStore } from '@app/event-store';
 import { Injectable } from '@nestjs/common';
+import { eventsUntil } from '../audit/history';
 
 /** Reads an aggregate's stream and folds it into its current state with the domain's own evolve. */
 @Injectable()
 export class AggregateLoader {
   constructor(private readonly store: EventStore) {}
 
+  /** With `asOf`, only the events that had occurred by then: the state as it was at that moment. */
   async load<S, E>(
     streamId: string,
     decider: Pick<Decider<never, S, E>, 'initialState' | 'evolve'>,
+    asOf?: Date,
   ): Promise<{ state: S; revision: number }> {
-    const history = await this.store.readStream(streamId);
+    const all = await this.store.readStream(streamId);
+    const history = asOf ? eventsUntil(all, asOf) : all;
     const state = history.reduce((s, e) => decider.evolve(s, e as unknown as E), decider.initialState());
     return { state, revision: history.length - 1 };
   }

@@ -5,7 +5,7 @@ import type { CommandMeta } from '../commands/command-meta';
 import { CommandResultDto } from '../commands/command-result.dto';
 import { CommandDocs, QueryDocs } from '../http/openapi-docs';
 import { MinPosition } from '../http/min-position.decorator';
-import { ListDealsQueryDto, ReadQueryDto } from '../http/query-fields';
+import { ListDealsQueryDto, AsOfQueryDto, ReadQueryDto } from '../http/query-fields';
 import { RequestMeta } from '../http/request-meta.decorator';
 import { UuidPipe } from '../http/uuid.pipe';
 import { AdvanceStageCommand } from './commands/advance-stage.command';
@@ -17,7 +17,9 @@ import { AdvanceStageDto } from './dto/advance-stage.dto';
 import { CreateDealDto } from './dto/create-deal.dto';
 import { LoseDealDto } from './dto/lose-deal.dto';
 import { WinDealDto } from './dto/win-deal.dto';
+import { GetDealHistoryQuery } from './queries/get-deal-history.query';
 import { GetDealQuery } from './queries/get-deal.query';
+import { DealHistory } from './deal-history.view';
 import { ListDealsQuery } from './queries/list-deals.query';
 
 @ApiTags('deals')
@@ -74,10 +76,23 @@ export class DealsController {
     return this.queries.execute(new ListDealsQuery(filters, minPosition));
   }
 
+  @Get(':dealId/history')
+  @QueryDocs()
+  @ApiOkResponse({
+    type: DealHistory,
+    description:
+      'Every event in order with its metadata and the state after it, and the integrity of the chain',
+  })
+  history(@Param('dealId', UuidPipe) dealId: string, @Query() _query: ReadQueryDto) {
+    return this.queries.execute(new GetDealHistoryQuery(dealId));
+  }
+
   @Get(':dealId')
   @QueryDocs()
   @ApiOkResponse({ type: DealView, description: "The deal's current state; ETag holds its revision" })
-  get(@Param('dealId', UuidPipe) dealId: string, @Query() _query: ReadQueryDto) {
-    return this.queries.execute(new GetDealQuery(dealId));
+  get(@Param('dealId', UuidPipe) dealId: string, @Query() query: AsOfQueryDto) {
+    return this.queries.execute(
+      new GetDealQuery(dealId, query.asOf === undefined ? undefined : new Date(query.asOf)),
+    );
   }
 }

@@ -5,6 +5,7 @@ import { CreateDealHandler } from './commands/create-deal.handler';
 import { LoseDealHandler } from './commands/lose-deal.handler';
 import { WinDealHandler } from './commands/win-deal.handler';
 import { DealsController } from './deals.controller';
+import { GetDealHistoryHandler } from './queries/get-deal-history.handler';
 import { GetDealHandler } from './queries/get-deal.handler';
 import { ListDealsHandler } from './queries/list-deals.handler';
 
@@ -17,6 +18,7 @@ import { ListDealsHandler } from './queries/list-deals.handler';
     WinDealHandler,
     LoseDealHandler,
     GetDealHandler,
+    GetDealHistoryHandler,
     ListDealsHandler,
   ],
 })

@@ -76,12 +76,12 @@ export class ListDealsQueryDto extends PageQueryDto {
   leadId?: string;
 }
 
-export class AnalyticsQueryDto extends ReadQueryDto {
-  @Instant('The report as it stood at this moment')
+export class AsOfQueryDto extends ReadQueryDto {
+  @Instant('The answer as it stood at this moment')
   asOf?: string;
 }
 
-export class FunnelQueryDto extends AnalyticsQueryDto {
+export class FunnelQueryDto extends AsOfQueryDto {
   @Instant('Leads captured at or after this moment')
   from?: string;
 

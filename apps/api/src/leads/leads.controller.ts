@@ -5,7 +5,7 @@ import type { CommandMeta } from '../commands/command-meta';
 import { CommandResultDto } from '../commands/command-result.dto';
 import { CommandDocs, QueryDocs } from '../http/openapi-docs';
 import { MinPosition } from '../http/min-position.decorator';
-import { ListLeadsQueryDto, ReadQueryDto } from '../http/query-fields';
+import { ListLeadsQueryDto, AsOfQueryDto, ReadQueryDto } from '../http/query-fields';
 import { RequestMeta } from '../http/request-meta.decorator';
 import { UuidPipe } from '../http/uuid.pipe';
 import { CaptureLeadCommand } from './commands/capture-lead.command';
@@ -15,7 +15,9 @@ import { CaptureLeadDto } from './dto/capture-lead.dto';
 import { DisqualifyLeadDto } from './dto/disqualify-lead.dto';
 import { QualifyLeadDto } from './dto/qualify-lead.dto';
 import { LeadView } from './lead.view';
+import { GetLeadHistoryQuery } from './queries/get-lead-history.query';
 import { GetLeadQuery } from './queries/get-lead.query';
+import { LeadHistory } from './lead-history.view';
 import { ListLeadsQuery } from './queries/list-leads.query';
 
 @ApiTags('leads')
@@ -64,10 +66,23 @@ export class LeadsController {
     return this.queries.execute(new ListLeadsQuery(filters, minPosition));
   }
 
+  @Get(':leadId/history')
+  @QueryDocs()
+  @ApiOkResponse({
+    type: LeadHistory,
+    description:
+      'Every event in order with its metadata and the state after it, and the integrity of the chain',
+  })
+  history(@Param('leadId', UuidPipe) leadId: string, @Query() _query: ReadQueryDto) {
+    return this.queries.execute(new GetLeadHistoryQuery(leadId));
+  }
+
   @Get(':leadId')
   @QueryDocs()
   @ApiOkResponse({ type: LeadView, description: "The lead's current state; ETag holds its revision" })
-  get(@Param('leadId', UuidPipe) leadId: string, @Query() _query: ReadQueryDto) {
-    return this.queries.execute(new GetLeadQuery(leadId));
+  get(@Param('leadId', UuidPipe) leadId: string, @Query() query: AsOfQueryDto) {
+    return this.queries.execute(
+      new GetLeadQuery(leadId, query.asOf === undefined ? undefined : new Date(query.asOf)),
+    );
   }
 }

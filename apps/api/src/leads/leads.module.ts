@@ -4,6 +4,7 @@ import { CaptureLeadHandler } from './commands/capture-lead.handler';
 import { DisqualifyLeadHandler } from './commands/disqualify-lead.handler';
 import { QualifyLeadHandler } from './commands/qualify-lead.handler';
 import { LeadsController } from './leads.controller';
+import { GetLeadHistoryHandler } from './queries/get-lead-history.handler';
 import { GetLeadHandler } from './queries/get-lead.handler';
 import { ListLeadsHandler } from './queries/list-leads.handler';
 
@@ -15,6 +16,7 @@ import { ListLeadsHandler } from './queries/list-leads.handler';
     QualifyLeadHandler,
     DisqualifyLeadHandler,
     GetLeadHandler,
+    GetLeadHistoryHandler,
     ListLeadsHandler,
   ],
 })

@@ -68,6 +68,7 @@ const MAX_APPENDS_PER_TRANSACTION = 1000;
  * events and each append stays all-or-nothing. Promises resolve only after the commit is durable.
  */
 export class SqliteEventStore extends EventStore {
+  readonly gaplessPositions = true;
   private readonly statements: ReturnType<SqliteEventStore['prepare']>;
   private readonly listeners = new Set<(head: Position) => void>();
   private queue: PendingAppend[] = [];

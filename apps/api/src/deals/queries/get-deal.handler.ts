@@ -8,9 +8,13 @@ import { GetDealQuery } from './get-deal.query';
 export class GetDealHandler implements IQueryHandler<GetDealQuery> {
   constructor(private readonly loader: AggregateLoader) {}
 
-  async execute({ dealId }: GetDealQuery): Promise<DealView> {
-    const { state, revision } = await this.loader.load(dealStream(dealId), dealDecider);
-    if (state.status === 'none') throw notFound('DEAL_NOT_FOUND', `deal ${dealId} does not exist`);
+  async execute({ dealId, asOf }: GetDealQuery): Promise<DealView> {
+    const { state, revision } = await this.loader.load(dealStream(dealId), dealDecider, asOf);
+    if (state.status === 'none')
+      throw notFound(
+        'DEAL_NOT_FOUND',
+        asOf ? `deal ${dealId} did not exist yet at ${asOf.toISOString()}` : `deal ${dealId} does not exist`,
+      );
     return toDealView(state, revision);
   }
 }

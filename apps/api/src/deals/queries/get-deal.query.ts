@@ -2,7 +2,10 @@ import { Query } from '@nestjs/cqrs';
 import type { DealView } from '../deal.view';
 
 export class GetDealQuery extends Query<DealView> {
-  constructor(readonly dealId: string) {
+  constructor(
+    readonly dealId: string,
+    readonly asOf?: Date,
+  ) {
     super();
   }
 }

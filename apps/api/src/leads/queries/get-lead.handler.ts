@@ -8,9 +8,13 @@ import { GetLeadQuery } from './get-lead.query';
 export class GetLeadHandler implements IQueryHandler<GetLeadQuery> {
   constructor(private readonly loader: AggregateLoader) {}
 
-  async execute({ leadId }: GetLeadQuery): Promise<LeadView> {
-    const { state, revision } = await this.loader.load(leadStream(leadId), leadDecider);
-    if (state.status === 'none') throw notFound('LEAD_NOT_FOUND', `lead ${leadId} does not exist`);
+  async execute({ leadId, asOf }: GetLeadQuery): Promise<LeadView> {
+    const { state, revision } = await this.loader.load(leadStream(leadId), leadDecider, asOf);
+    if (state.status === 'none')
+      throw notFound(
+        'LEAD_NOT_FOUND',
+        asOf ? `lead ${leadId} did not exist yet at ${asOf.toISOString()}` : `lead ${leadId} does not exist`,
+      );
     return toLeadView(state, revision);
   }
 }

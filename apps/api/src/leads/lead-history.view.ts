@@ -1,0 +1,13 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { HistoryEntryView, IntegrityView } from '../audit/history';
+import { LeadView } from './lead.view';
+
+class LeadHistoryEntry extends HistoryEntryView {
+  @ApiProperty({ type: LeadView }) declare stateAfter: LeadView;
+}
+
+export class LeadHistory {
+  @ApiProperty({ format: 'uuid' }) leadId!: string;
+  @ApiProperty({ type: [LeadHistoryEntry] }) events!: LeadHistoryEntry[];
+  @ApiProperty({ type: IntegrityView }) integrity!: IntegrityView;
+}
