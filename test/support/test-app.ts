@@ -5,7 +5,7 @@ import { EventStore } from '@app/event-store';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApp } from '../../apps/api/src/app.factory';
-import { loadConfig } from '../../apps/api/src/config/app-config';
+import { loadConfig } from '@app/application';
 
 export interface TestApp {
   readonly app: NestFastifyApplication;

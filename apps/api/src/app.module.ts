@@ -1,18 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import type { AppConfig } from './config/app-config';
+import { type AppConfig, AppConfigModule, ReadSideModule, StorageModule } from '@app/application';
 import { AnalyticsModule } from './analytics/analytics.module';
-import { AppConfigModule } from './config/app-config.module';
 import { AuditModule } from './audit/audit.module';
 import { DealsModule } from './deals/deals.module';
 import { HealthModule } from './health/health.module';
 import { BodyPipe } from './http/body.pipe';
 import { ETagInterceptor } from './http/etag.interceptor';
 import { ProblemFilter } from './http/problem.filter';
+import { ReadGateModule } from './read-side/read-gate';
 import { LeadsModule } from './leads/leads.module';
-import { ReadSideModule } from './read-side/read-side.module';
-import { StorageModule } from './storage/storage.module';
 
 @Module({})
 export class AppModule {
@@ -24,6 +22,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         StorageModule,
         ReadSideModule,
+        ReadGateModule,
         LeadsModule,
         DealsModule,
         AnalyticsModule,

@@ -1,29 +1,30 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SqliteEventStore, auditStore, openSqliteDatabase } from '@app/event-store';
-import { loadConfig } from './config/app-config';
+import { loadConfig, openEventStore } from '@app/application';
+import { auditStore } from '@app/event-store';
 
 /**
- * npm run audit:verify [-- deal-<id>]: recomputes the tamper-evidence chains of the event log in DATA_DIR
- * (every stream, or one) and checks that no position is missing. Prints the report as JSON; exits 0 when
- * everything verifies, 3 when something was altered, removed or reordered.
+ * npm run audit:verify [-- deal-<id>]: recomputes the tamper-evidence chains of the configured event log
+ * (every stream, or one) and, on the embedded store, checks that no position is missing. Prints the report
+ * as JSON; exits 0 when everything verifies, 3 when something was altered, removed or reordered.
  */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const file = join(config.dataDir, 'events.sqlite');
-  if (!existsSync(file)) throw new Error(`there is no event log at ${file}: set DATA_DIR`);
+  if (config.eventStore.kind === 'sqlite' && !existsSync(file)) {
+    throw new Error(`there is no event log at ${file}: set DATA_DIR`);
+  }
   const stream = process.argv[2];
-  const db = openSqliteDatabase(file);
+  const events = await openEventStore(config);
   try {
-    const store = new SqliteEventStore(db);
-    const report = await auditStore(store, {
+    const report = await auditStore(events.store, {
       ...(stream ? { stream } : {}),
-      gapless: store.gaplessPositions,
+      gapless: events.store.gaplessPositions,
     });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     process.exitCode = report.verified ? 0 : 3;
   } finally {
-    db.close();
+    await events.close();
   }
 }
 

@@ -1,30 +1,23 @@
-import { join } from 'node:path';
-import { SqliteEventStore, openSqliteDatabase } from '@app/event-store';
-import { PROJECTIONS, ProjectionRunner, SqliteReadStore } from '@app/read-models';
-import { ConfigError, loadConfig } from './config/app-config';
+import { loadConfig, openEventStore, openReadStore } from '@app/application';
+import { PROJECTIONS, ProjectionRunner } from '@app/read-models';
 
 /**
- * npm run rebuild [-- name ...]: drops the read models (all, or the named projections) of DATA_DIR and
- * builds them again from the event log. Run it while the service is stopped.
+ * npm run rebuild [-- name ...]: drops the read models (all, or the named projections) and builds them again
+ * from the event log, on the configured stores. Run it while no projector (and no API with projections) runs.
  */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const names = process.argv.slice(2);
   const unknown = names.filter((name) => !PROJECTIONS.some((p) => p.name === name));
   if (unknown.length > 0) {
-    throw new Error(
-      `unknown projection ${unknown.join(', ')}; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`,
-    );
+    throw new Error(`unknown projection ${unknown.join(', ')}; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
   }
   const projections = names.length === 0 ? PROJECTIONS : PROJECTIONS.filter((p) => names.includes(p.name));
 
-  const eventsDb = openSqliteDatabase(join(config.dataDir, 'events.sqlite'));
-  const readDb = openSqliteDatabase(join(config.dataDir, 'read-models.sqlite'));
+  const events = await openEventStore(config);
+  const reads = await openReadStore(config);
   try {
-    const events = new SqliteEventStore(eventsDb);
-    const runner = new ProjectionRunner(events, new SqliteReadStore(readDb), projections, {
-      batchSize: 5000,
-    });
+    const runner = new ProjectionRunner(events.store, reads.store, projections, { batchSize: 5000 });
     await runner.resetAll();
     const started = performance.now();
     const processed = await runner.catchUp();
@@ -34,14 +27,12 @@ async function main(): Promise<void> {
         `(${Math.round(processed / Math.max(seconds, 1e-9))} events/s), up to position ${runner.lowestCheckpoint()}\n`,
     );
   } finally {
-    readDb.close();
-    eventsDb.close();
+    await reads.close();
+    await events.close();
   }
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `Cannot rebuild: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`,
-  );
+  process.stderr.write(`Cannot rebuild: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { CommandMeta } from '../commands/command-meta';
-import { CommandResultDto } from '../commands/command-result.dto';
+import type { CommandMeta } from '@app/application';
+import { CommandResultDto } from '../http/command-result.dto';
 import { CommandDocs, QueryDocs } from '../http/openapi-docs';
 import { MinPosition } from '../http/min-position.decorator';
 import { ListDealsQueryDto, AsOfQueryDto, ReadQueryDto } from '../http/query-fields';

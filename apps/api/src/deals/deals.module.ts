@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CommandsModule } from '../commands/commands.module';
+import { CommandsModule } from '@app/application';
 import { AdvanceStageHandler } from './commands/advance-stage.handler';
 import { CreateDealHandler } from './commands/create-deal.handler';
 import { LoseDealHandler } from './commands/lose-deal.handler';

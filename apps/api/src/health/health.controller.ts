@@ -1,9 +1,9 @@
+import { ProjectionProgress } from '@app/application';
 import { EventStore } from '@app/event-store';
-import { CheckpointedConsumer, ProjectionRunner, ReadStore } from '@app/read-models';
-import { Controller, Get, Inject } from '@nestjs/common';
+import { ReadStore } from '@app/read-models';
+import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { DEAL_AUTOMATION_CONSUMER } from '../read-side/read-side.module';
 
 @ApiTags('health')
 @Controller('health')
@@ -13,13 +13,13 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly store: EventStore,
     private readonly readStore: ReadStore,
-    private readonly runner: ProjectionRunner,
-    @Inject(DEAL_AUTOMATION_CONSUMER) private readonly automation: CheckpointedConsumer | null,
+    private readonly progress: ProjectionProgress,
   ) {}
 
   /**
    * 200 when the service can serve commands and queries, 503 (with what is down) otherwise. Projection lag
-   * (head position minus each projection's checkpoint) is reported, not judged: a rebuild lags by design.
+   * is reported, not judged (a rebuild lags by design): `lag` counts events where positions are gapless
+   * (the embedded store), and `caughtUp` says whether a checkpoint has reached the head.
    */
   @Get()
   @HealthCheck()
@@ -39,22 +39,19 @@ export class HealthController {
         try {
           await this.readStore.ping();
           const head = await this.store.headPosition();
-          const lagOf = (checkpoint: bigint) => Number(head - checkpoint);
+          const status = await this.progress.status();
+          const behind = (checkpoint: bigint) => ({
+            checkpoint: checkpoint.toString(),
+            lag: this.store.gaplessPositions ? Number(head - checkpoint) : null,
+            caughtUp: checkpoint >= head,
+          });
           return indicator.up({
-            projections: this.runner.status().map((p) => ({
+            projections: status.projections.map((p) => ({
               name: p.name,
               version: p.version,
-              checkpoint: p.checkpoint.toString(),
-              lag: lagOf(p.checkpoint),
+              ...behind(p.checkpoint),
             })),
-            ...(this.automation
-              ? {
-                  automation: {
-                    checkpoint: this.automation.checkpoint().toString(),
-                    lag: lagOf(this.automation.checkpoint()),
-                  },
-                }
-              : {}),
+            ...(status.automation === undefined ? {} : { automation: behind(status.automation) }),
           });
         } catch (error) {
           return indicator.down({ message: error instanceof Error ? error.message : String(error) });

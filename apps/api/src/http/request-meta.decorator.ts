@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type ExecutionContext, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { CommandMeta } from '../commands/command-meta';
+import type { CommandMeta } from '@app/application';
 import { ProblemException } from './problem';
 
 /** Printable ASCII without spaces at the ends: safe to store and to echo in a header. */

@@ -1,3 +1,4 @@
+import { ContentionError, IdempotencyKeyReusedError, RevisionMismatchError } from '@app/application';
 import { DomainError } from '@app/domain';
 import { StoreUnavailableError } from '@app/event-store';
 import { HttpException } from '@nestjs/common';
@@ -44,6 +45,34 @@ export function toProblem(error: unknown): Problem {
       detail: error.message,
       code: error.code,
       ...(error.field ? { errors: [{ field: error.field, reason: error.message }] } : {}),
+    };
+  }
+
+  if (error instanceof RevisionMismatchError) {
+    return {
+      type: problemType('precondition-failed'),
+      title: TITLES[412]!,
+      status: 412,
+      detail: error.message,
+      code: 'REVISION_MISMATCH',
+    };
+  }
+  if (error instanceof IdempotencyKeyReusedError) {
+    return {
+      type: problemType('idempotency-key-reused'),
+      title: TITLES[422]!,
+      status: 422,
+      detail: error.message,
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    };
+  }
+  if (error instanceof ContentionError) {
+    return {
+      type: problemType('contention'),
+      title: TITLES[409]!,
+      status: 409,
+      detail: error.message,
+      code: 'CONTENTION',
     };
   }
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CommandsModule } from '../commands/commands.module';
+import { CommandsModule } from '@app/application';
 import { CaptureLeadHandler } from './commands/capture-lead.handler';
 import { DisqualifyLeadHandler } from './commands/disqualify-lead.handler';
 import { QualifyLeadHandler } from './commands/qualify-lead.handler';

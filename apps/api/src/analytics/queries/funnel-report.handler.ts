@@ -1,6 +1,6 @@
 import { ReadStore, funnelProjection, funnelReport } from '@app/read-models';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { AsOfFolder } from '../../read-side/as-of';
+import { AsOfFolder } from '@app/application';
 import { ReadGate } from '../../read-side/read-gate';
 import { FunnelReportQuery } from './funnel-report.query';
 

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandMeta, CommandResult } from '../../commands/command-meta';
+import type { CommandMeta, CommandResult } from '@app/application';
 import type { AdvanceStageDto } from '../dto/advance-stage.dto';
 
 export class AdvanceStageCommand extends Command<CommandResult> {

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandMeta, CommandResult } from '../../commands/command-meta';
+import type { CommandMeta, CommandResult } from '@app/application';
 import type { CreateDealDto } from '../dto/create-deal.dto';
 
 export class CreateDealCommand extends Command<CommandResult> {

@@ -1,7 +1,6 @@
 import { dealDecider, dealIdForLead, dealStream, leadDecider, leadStream } from '@app/domain';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AggregateCommandExecutor } from '../../commands/aggregate-command.executor';
-import { AggregateLoader } from '../../commands/aggregate-loader';
+import { AggregateCommandExecutor, AggregateLoader } from '@app/application';
 import { CreateDealCommand } from './create-deal.command';
 
 @CommandHandler(CreateDealCommand)

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandMeta, CommandResult } from '../../commands/command-meta';
+import type { CommandMeta, CommandResult } from '@app/application';
 import type { LoseDealDto } from '../dto/lose-deal.dto';
 
 export class LoseDealCommand extends Command<CommandResult> {

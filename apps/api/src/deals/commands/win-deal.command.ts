@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandMeta, CommandResult } from '../../commands/command-meta';
+import type { CommandMeta, CommandResult } from '@app/application';
 import type { WinDealDto } from '../dto/win-deal.dto';
 
 export class WinDealCommand extends Command<CommandResult> {

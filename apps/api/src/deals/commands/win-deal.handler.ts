@@ -1,6 +1,6 @@
 import { dealDecider, dealStream } from '@app/domain';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AggregateCommandExecutor } from '../../commands/aggregate-command.executor';
+import { AggregateCommandExecutor } from '@app/application';
 import { WinDealCommand } from './win-deal.command';
 
 @CommandHandler(WinDealCommand)

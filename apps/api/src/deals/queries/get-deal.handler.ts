@@ -1,6 +1,6 @@
 import { dealDecider, dealStream, notFound } from '@app/domain';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { AggregateLoader } from '../../commands/aggregate-loader';
+import { AggregateLoader } from '@app/application';
 import { type DealView, toDealView } from '../deal.view';
 import { GetDealQuery } from './get-deal.query';
 

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandMeta, CommandResult } from '../../commands/command-meta';
+import type { CommandMeta, CommandResult } from '@app/application';
 import type { CaptureLeadDto } from '../dto/capture-lead.dto';
 
 export class CaptureLeadCommand extends Command<CommandResult> {

@@ -1,6 +1,6 @@
 import { leadDecider, leadStream, nameBasedUuid } from '@app/domain';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AggregateCommandExecutor } from '../../commands/aggregate-command.executor';
+import { AggregateCommandExecutor } from '@app/application';
 import { CaptureLeadCommand } from './capture-lead.command';
 
 /** Namespace of lead ids derived from idempotency keys, so that a keyed retry captures the same lead. */

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandMeta, CommandResult } from '../../commands/command-meta';
+import type { CommandMeta, CommandResult } from '@app/application';
 import type { DisqualifyLeadDto } from '../dto/disqualify-lead.dto';
 
 export class DisqualifyLeadCommand extends Command<CommandResult> {

@@ -1,6 +1,6 @@
 import { leadDecider, leadStream } from '@app/domain';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AggregateCommandExecutor } from '../../commands/aggregate-command.executor';
+import { AggregateCommandExecutor } from '@app/application';
 import { DisqualifyLeadCommand } from './disqualify-lead.command';
 
 @CommandHandler(DisqualifyLeadCommand)

@@ -1,6 +1,6 @@
 import { leadDecider, leadStream, notFound } from '@app/domain';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { AggregateLoader } from '../../commands/aggregate-loader';
+import { AggregateLoader } from '@app/application';
 import { type LeadView, toLeadView } from '../lead.view';
 import { GetLeadQuery } from './get-lead.query';
 

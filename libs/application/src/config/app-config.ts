@@ -14,6 +14,16 @@ export interface AppConfig {
   readonly autoCreateDeals: boolean;
   /** How long a query with minPosition waits for the read models before answering 503 (READ_WAIT_MS, default 5000). */
   readonly readWaitMs: number;
+  /** Where events live: the embedded SQLite file, or EventStoreDB (EVENT_STORE, EVENTSTORE_URL). */
+  readonly eventStore: { readonly kind: 'sqlite' } | { readonly kind: 'eventstoredb'; readonly url: string };
+  /** Where read models live: the embedded SQLite file, or MongoDB (READ_STORE, MONGODB_URL, MONGODB_DB). */
+  readonly readStore:
+    | { readonly kind: 'sqlite' }
+    | { readonly kind: 'mongodb'; readonly url: string; readonly database: string };
+  /** Run the projections and the automation in this process (RUN_PROJECTIONS, default true). */
+  readonly runProjections: boolean;
+  /** How often log followers look for events written by other processes (POLL_INTERVAL_MS, default 200). */
+  readonly pollIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -64,7 +74,45 @@ export function loadConfig(env: Env): AppConfig {
     bodyLimit: integer('BODY_LIMIT', 65536, 1024, 16 * 1024 * 1024),
     autoCreateDeals: flag('AUTO_CREATE_DEALS', true),
     readWaitMs: integer('READ_WAIT_MS', 5000, 0, 60000),
+    eventStore: eventStoreOf(env, problems),
+    readStore: readStoreOf(env, problems),
+    runProjections: flag('RUN_PROJECTIONS', true),
+    pollIntervalMs: integer('POLL_INTERVAL_MS', 200, 10, 60000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function eventStoreOf(env: Env, problems: string[]): AppConfig['eventStore'] {
+  const kind = env['EVENT_STORE'] || 'sqlite';
+  if (kind === 'sqlite') return { kind };
+  if (kind !== 'eventstoredb') {
+    problems.push(`EVENT_STORE must be sqlite or eventstoredb, got "${kind}"`);
+    return { kind: 'sqlite' };
+  }
+  const url = env['EVENTSTORE_URL'];
+  if (!url || !/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb):\/\//.test(url)) {
+    problems.push('EVENTSTORE_URL must be an EventStoreDB connection string such as esdb://localhost:2113?tls=false');
+    return { kind: 'sqlite' };
+  }
+  return { kind, url };
+}
+
+function readStoreOf(env: Env, problems: string[]): AppConfig['readStore'] {
+  const kind = env['READ_STORE'] || 'sqlite';
+  if (kind === 'sqlite') return { kind };
+  if (kind !== 'mongodb') {
+    problems.push(`READ_STORE must be sqlite or mongodb, got "${kind}"`);
+    return { kind: 'sqlite' };
+  }
+  const url = env['MONGODB_URL'];
+  if (!url || !/^mongodb(\+srv)?:\/\//.test(url)) {
+    problems.push('MONGODB_URL must be a MongoDB connection string such as mongodb://localhost:27017/?replicaSet=rs0');
+    return { kind: 'sqlite' };
+  }
+  const database = env['MONGODB_DB'] || 'sales_pipeline';
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(database)) {
+    problems.push(`MONGODB_DB must be a database name (letters, digits, _ and -), got "${database}"`);
+  }
+  return { kind, url, database };
 }

@@ -1,7 +1,6 @@
 import type { Decider } from '@app/domain';
-import { EventStore } from '@app/event-store';
+import { EventStore, type RecordedEvent } from '@app/event-store';
 import { Injectable } from '@nestjs/common';
-import { eventsUntil } from '../audit/history';
 
 /** Reads an aggregate's stream and folds it into its current state with the domain's own evolve. */
 @Injectable()
@@ -19,4 +18,11 @@ export class AggregateLoader {
     const state = history.reduce((s, e) => decider.evolve(s, e as unknown as E), decider.initialState());
     return { state, revision: history.length - 1 };
   }
+}
+
+/** The events that had occurred by a moment: the stream's prefix up to it. */
+export function eventsUntil(events: readonly RecordedEvent[], asOf: Date): RecordedEvent[] {
+  const until = asOf.toISOString();
+  const end = events.findIndex((event) => event.metadata.occurredAt > until);
+  return end < 0 ? [...events] : events.slice(0, end);
 }

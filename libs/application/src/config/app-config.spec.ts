@@ -10,6 +10,10 @@ describe('loadConfig', () => {
       bodyLimit: 65536,
       autoCreateDeals: true,
       readWaitMs: 5000,
+      eventStore: { kind: 'sqlite' },
+      readStore: { kind: 'sqlite' },
+      runProjections: true,
+      pollIntervalMs: 200,
     });
   });
 
@@ -37,6 +41,28 @@ describe('loadConfig', () => {
   it('reads AUTO_CREATE_DEALS as a flag', () => {
     expect(loadConfig({ AUTO_CREATE_DEALS: 'false' }).autoCreateDeals).toBe(false);
     expect(() => loadConfig({ AUTO_CREATE_DEALS: 'no' })).toThrow('AUTO_CREATE_DEALS must be true or false');
+  });
+
+  it('chooses the production stores, with their URLs', () => {
+    expect(
+      loadConfig({
+        EVENT_STORE: 'eventstoredb',
+        EVENTSTORE_URL: 'esdb://eventstore:2113?tls=false',
+        READ_STORE: 'mongodb',
+        MONGODB_URL: 'mongodb://mongo:27017/?replicaSet=rs0',
+        RUN_PROJECTIONS: 'false',
+      }),
+    ).toMatchObject({
+      eventStore: { kind: 'eventstoredb', url: 'esdb://eventstore:2113?tls=false' },
+      readStore: { kind: 'mongodb', url: 'mongodb://mongo:27017/?replicaSet=rs0', database: 'sales_pipeline' },
+      runProjections: false,
+    });
+  });
+
+  it('stops when a production store is chosen without its URL, or an unknown store is named', () => {
+    expect(() => loadConfig({ EVENT_STORE: 'eventstoredb' })).toThrow('EVENTSTORE_URL must be');
+    expect(() => loadConfig({ READ_STORE: 'mongodb', MONGODB_URL: 'http://x' })).toThrow('MONGODB_URL must be');
+    expect(() => loadConfig({ EVENT_STORE: 'postgres' })).toThrow('EVENT_STORE must be sqlite or eventstoredb');
   });
 
   it('refuses a port out of range', () => {

@@ -14,7 +14,7 @@ import {
   WrongExpectedRevisionError,
 } from '@app/event-store';
 import { Injectable } from '@nestjs/common';
-import { ProblemException, problemType } from '../http/problem';
+import { ContentionError, IdempotencyKeyReusedError, RevisionMismatchError } from './command-errors';
 import type { CommandMeta, CommandResult } from './command-meta';
 
 /** Namespace of event ids derived from idempotency keys. */
@@ -53,7 +53,7 @@ export class AggregateCommandExecutor {
 
       const revision = history.length - 1;
       if (meta.expectedRevision !== undefined && revision >= 0 && meta.expectedRevision !== revision) {
-        throw preconditionFailed(meta.expectedRevision, revision);
+        throw new RevisionMismatchError(meta.expectedRevision, revision);
       }
       const state = history.reduce((s, e) => decider.evolve(s, e as unknown as E), decider.initialState());
       const now = new Date().toISOString();
@@ -66,20 +66,14 @@ export class AggregateCommandExecutor {
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError) {
           if (meta.expectedRevision !== undefined)
-            throw preconditionFailed(meta.expectedRevision, error.actual);
+            throw new RevisionMismatchError(meta.expectedRevision, error.actual);
           continue;
         }
-        if (error instanceof EventIdConflictError && meta.idempotency) throw idempotencyKeyReused();
+        if (error instanceof EventIdConflictError && meta.idempotency) throw new IdempotencyKeyReusedError();
         throw error;
       }
     }
-    throw new ProblemException({
-      type: problemType('contention'),
-      title: 'The rules forbid this command now',
-      status: 409,
-      detail: `${aggregateId} kept changing under this command (${MAX_ATTEMPTS} attempts); retry it`,
-      code: 'CONTENTION',
-    });
+    throw new ContentionError(aggregateId, MAX_ATTEMPTS);
   }
 }
 
@@ -112,24 +106,6 @@ function answeredBefore(
   const written = history.filter((e) => e.metadata['idempotencyKey'] === idempotency.key);
   const last = written[written.length - 1];
   if (!last) return undefined;
-  if (last.metadata['requestFingerprint'] !== idempotency.fingerprint) throw idempotencyKeyReused();
+  if (last.metadata['requestFingerprint'] !== idempotency.fingerprint) throw new IdempotencyKeyReusedError();
   return { id: aggregateId, revision: last.revision, position: last.position.toString() };
 }
-
-const preconditionFailed = (expected: number, actual: number) =>
-  new ProblemException({
-    type: problemType('precondition-failed'),
-    title: 'The aggregate changed since you read it',
-    status: 412,
-    detail: `If-Match expected revision ${expected} but the aggregate is at revision ${actual}; read it again`,
-    code: 'REVISION_MISMATCH',
-  });
-
-const idempotencyKeyReused = () =>
-  new ProblemException({
-    type: problemType('idempotency-key-reused'),
-    title: 'The idempotency key was used for another request',
-    status: 422,
-    detail: 'this Idempotency-Key was first used with another request; use a new key for a new request',
-    code: 'IDEMPOTENCY_KEY_REUSED',
-  });

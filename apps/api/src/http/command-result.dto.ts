@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { CommandResult } from './command-meta';
+import type { CommandResult } from '@app/application';
 
 export class CommandResultDto implements CommandResult {
   @ApiProperty({ format: 'uuid', description: 'The id of the lead or deal' })

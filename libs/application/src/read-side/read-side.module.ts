@@ -1,0 +1,94 @@
+import { EventStore } from '@app/event-store';
+import { CheckpointedConsumer, PROJECTIONS, ProjectionRunner, ReadStore } from '@app/read-models';
+import {
+  type BeforeApplicationShutdown,
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DealAutomation } from '../automation/deal-automation';
+import { CommandsModule } from '../commands/commands.module';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/app-config.module';
+import { AsOfFolder } from './as-of';
+import { InProcessProgress, ProjectionProgress, StoredProgress } from './projection-progress';
+
+export const DEAL_AUTOMATION_CONSUMER = Symbol('DealAutomationConsumer');
+
+/**
+ * Starts the projections and the automation after the process is up (when RUN_PROJECTIONS allows), and
+ * stops them before the stores close.
+ */
+@Injectable()
+class ReadSideLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly runner: ProjectionRunner,
+    @Inject(DEAL_AUTOMATION_CONSUMER) private readonly automation: CheckpointedConsumer | null,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.runProjections) return;
+    await this.runner.start();
+    await this.automation?.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.automation?.stop();
+    await this.runner.stop();
+  }
+}
+
+const logger = new Logger('ReadSide');
+const logError = (what: string) => (error: unknown) =>
+  logger.error(`${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+
+/** The read side: projections, the lead-to-deal automation, their progress, and as-of folding. */
+@Global()
+@Module({
+  imports: [CommandsModule],
+  providers: [
+    {
+      provide: ProjectionRunner,
+      inject: [APP_CONFIG, EventStore, ReadStore],
+      useFactory: (config: AppConfig, events: EventStore, store: ReadStore) =>
+        new ProjectionRunner(events, store, PROJECTIONS, {
+          pollIntervalMs: config.pollIntervalMs,
+          onError: logError('projections'),
+        }),
+    },
+    DealAutomation,
+    {
+      provide: DEAL_AUTOMATION_CONSUMER,
+      inject: [APP_CONFIG, EventStore, ReadStore, DealAutomation],
+      useFactory: (config: AppConfig, events: EventStore, store: ReadStore, automation: DealAutomation) =>
+        config.autoCreateDeals
+          ? new CheckpointedConsumer(events, store, automation, {
+              pollIntervalMs: config.pollIntervalMs,
+              onError: logError('deal automation'),
+            })
+          : null,
+    },
+    {
+      provide: ProjectionProgress,
+      inject: [APP_CONFIG, ProjectionRunner, DEAL_AUTOMATION_CONSUMER, ReadStore, DealAutomation],
+      useFactory: (
+        config: AppConfig,
+        runner: ProjectionRunner,
+        automation: CheckpointedConsumer | null,
+        store: ReadStore,
+        handler: DealAutomation,
+      ): ProjectionProgress =>
+        config.runProjections
+          ? new InProcessProgress(runner, automation)
+          : new StoredProgress(store, PROJECTIONS, config.autoCreateDeals ? handler.name : null, config.pollIntervalMs),
+    },
+    ReadSideLifecycle,
+    AsOfFolder,
+  ],
+  exports: [ProjectionRunner, ProjectionProgress, AsOfFolder],
+})
+export class ReadSideModule {}

@@ -1,0 +1,37 @@
+import { EventStore } from '@app/event-store';
+import { ReadStore } from '@app/read-models';
+import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/app-config.module';
+import { type Opened, openEventStore, openReadStore } from './stores';
+
+const OPENED_EVENT_STORE = Symbol('OpenedEventStore');
+const OPENED_READ_STORE = Symbol('OpenedReadStore');
+
+/** Closes the stores after everything that uses them has stopped (read side first, then events). */
+@Injectable()
+class StorageLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(OPENED_EVENT_STORE) private readonly events: Opened<EventStore>,
+    @Inject(OPENED_READ_STORE) private readonly reads: Opened<ReadStore>,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.reads.close();
+    await this.events.close();
+  }
+}
+
+/** The configured event store and read store, for every module of the process. */
+@Global()
+@Module({
+  providers: [
+    { provide: OPENED_EVENT_STORE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openEventStore(config) },
+    { provide: OPENED_READ_STORE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openReadStore(config) },
+    { provide: EventStore, inject: [OPENED_EVENT_STORE], useFactory: (opened: Opened<EventStore>) => opened.store },
+    { provide: ReadStore, inject: [OPENED_READ_STORE], useFactory: (opened: Opened<ReadStore>) => opened.store },
+    StorageLifecycle,
+  ],
+  exports: [EventStore, ReadStore],
+})
+export class StorageModule {}

@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import { type EventStore, SqliteEventStore, openSqliteDatabase } from '@app/event-store';
+import { PROJECTIONS, type ReadStore, SqliteReadStore } from '@app/read-models';
+import type { AppConfig } from '../config/app-config';
+
+/** A store and how to let go of it (its files or connections) after it is closed. */
+export interface Opened<T> {
+  readonly store: T;
+  readonly close: () => Promise<void>;
+}
+
+/** The event store the configuration names: DATA_DIR/events.sqlite, or EventStoreDB. */
+export function openEventStore(config: AppConfig): Promise<Opened<EventStore>> {
+  const db = openSqliteDatabase(join(config.dataDir, 'events.sqlite'));
+  const store = new SqliteEventStore(db);
+  return Promise.resolve({
+    store,
+    close: async () => {
+      await store.close();
+      if (db.open) db.close();
+    },
+  });
+}
+
+/** The read store the configuration names: DATA_DIR/read-models.sqlite, or MongoDB. */
+export async function openReadStore(config: AppConfig): Promise<Opened<ReadStore>> {
+  const file = join(config.dataDir, 'read-models.sqlite');
+  const writer = openSqliteDatabase(file);
+  const reader = openSqliteDatabase(file);
+  const store = new SqliteReadStore(writer, reader);
+  // Queries need the collections even in a process that runs no projection (an API beside a projector).
+  await store.prepare(PROJECTIONS);
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      reader.close();
+      writer.close();
+    },
+  };
+}
