@@ -3,6 +3,18 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const BUILT_API = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'apps', 'api', 'src', 'main.js');
+export const BUILT_PROJECTOR = join(
+  __dirname,
+  '..',
+  '..',
+  'dist',
+  'apps',
+  'projector',
+  'apps',
+  'projector',
+  'src',
+  'main.js',
+);
 
 export interface ServiceProcess {
   readonly child: ChildProcess;
@@ -10,8 +22,15 @@ export interface ServiceProcess {
   readonly output: () => string;
 }
 
-/** Starts the built service as its own process on a free port, and waits until it listens. */
-export async function startService(env: Record<string, string>, script = BUILT_API): Promise<ServiceProcess> {
+/**
+ * Starts a built process (the API by default, on a free port) and waits until its output says it is ready:
+ * the API's "listening on port N", or the given pattern.
+ */
+export async function startService(
+  env: Record<string, string>,
+  script = BUILT_API,
+  ready = /listening on port (\d+)/,
+): Promise<ServiceProcess> {
   if (!existsSync(script)) throw new Error(`${script} is missing: run "npm run build" first (npm test does)`);
   const child = spawn(process.execPath, [script], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
@@ -22,10 +41,10 @@ export async function startService(env: Record<string, string>, script = BUILT_A
     const timer = setTimeout(() => reject(new Error(`the service did not start:\n${output}`)), 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on port (\d+)/.exec(output);
+      const match = ready.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve(`http://127.0.0.1:${match[1]}`);
+        resolve(match[1] === undefined ? '' : `http://127.0.0.1:${match[1]}`);
       }
     };
     child.stdout.on('data', onData);
