@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { httpCaptures } from './http-commands';
+import { httpFigures } from './http-commands';
 import { readSide } from './read-side';
 import { type Figure, table } from './stats';
 import { batchAppends, concurrentAppends, rawInserts, sequentialAppends } from './store-appends';
@@ -25,7 +25,10 @@ async function main(): Promise<void> {
   await run(() => sequentialAppends(seconds));
   await run(() => concurrentAppends(seconds, 50));
   await run(() => batchAppends(seconds, 10));
-  await run(() => httpCaptures(seconds, 50));
+  for (const figure of await httpFigures(seconds, 50)) {
+    process.stdout.write(`  ${figure.name}: ${Math.round(figure.rate)} ${figure.unit}\n`);
+    figures.push(figure);
+  }
   for (const figure of await readSide(Number(process.env['BENCH_EVENTS'] ?? 1_000_000))) {
     process.stdout.write(`  ${figure.name}: ${Math.round(figure.rate)} ${figure.unit}\n`);
     figures.push(figure);

@@ -30,9 +30,10 @@ export async function startService(
   env: Record<string, string>,
   script = BUILT_API,
   ready = /listening on port (\d+)/,
+  nodeOptions: readonly string[] = [],
 ): Promise<ServiceProcess> {
   if (!existsSync(script)) throw new Error(`${script} is missing: run "npm run build" first (npm test does)`);
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeOptions, script], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

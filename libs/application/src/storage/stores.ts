@@ -25,8 +25,9 @@ export function openEventStore(config: AppConfig): Promise<Opened<EventStore>> {
 /** The read store the configuration names: DATA_DIR/read-models.sqlite, or MongoDB. */
 export async function openReadStore(config: AppConfig): Promise<Opened<ReadStore>> {
   const file = join(config.dataDir, 'read-models.sqlite');
-  const writer = openSqliteDatabase(file);
-  const reader = openSqliteDatabase(file);
+  // Read models are rebuilt from the log, so their commits need not wait for fsync: see openSqliteDatabase.
+  const writer = openSqliteDatabase(file, { synchronous: 'NORMAL' });
+  const reader = openSqliteDatabase(file, { synchronous: 'NORMAL' });
   const store = new SqliteReadStore(writer, reader);
   // Queries need the collections even in a process that runs no projection (an API beside a projector).
   await store.prepare(PROJECTIONS);

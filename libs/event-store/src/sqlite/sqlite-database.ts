@@ -12,7 +12,15 @@ export type SqliteDatabase = Database.Database;
  */
 export function openSqliteDatabase(
   file: string,
-  options: { readonly busyTimeoutMs?: number } = {},
+  options: {
+    readonly busyTimeoutMs?: number;
+    /**
+     * FULL (the default) for anything that acknowledges a write. NORMAL only for data that can be rebuilt (read
+     * models): WAL keeps every transaction atomic either way, and after a power loss NORMAL may only have lost
+     * the last transactions whole, which a projection then simply redoes from its older checkpoint.
+     */
+    readonly synchronous?: 'FULL' | 'NORMAL';
+  } = {},
 ): SqliteDatabase {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
@@ -22,9 +30,10 @@ export function openSqliteDatabase(
     if (String(mode).toLowerCase() !== 'wal') {
       throw new Error(`could not switch ${file} to WAL mode (it is in ${String(mode)} mode)`);
     }
-    db.pragma('synchronous = FULL');
-    if (db.pragma('synchronous', { simple: true }) !== 2) {
-      throw new Error(`could not set synchronous=FULL on ${file}`);
+    const synchronous = options.synchronous ?? 'FULL';
+    db.pragma(`synchronous = ${synchronous}`);
+    if (db.pragma('synchronous', { simple: true }) !== (synchronous === 'FULL' ? 2 : 1)) {
+      throw new Error(`could not set synchronous=${synchronous} on ${file}`);
     }
     db.pragma('foreign_keys = ON');
     return db;
