@@ -4,6 +4,7 @@ export * from './read-store.port';
 export * from './projection-runner';
 export * from './checkpointed-consumer';
 export * from './sqlite/sqlite-read-store';
+export { MongoReadStore, type MongoReadStoreOptions } from './mongodb/mongodb-read-store';
 export * from './lead-list';
 export * from './deal-list';
 export * from './pipeline';
