@@ -1,6 +1,6 @@
 import { type EventStore, type RecordedEvent, START } from '@app/event-store';
 import { LogFollower } from './log-follower';
-import type { ReadStore } from './read-store.port';
+import { CheckpointMovedError, type ReadStore } from './read-store.port';
 
 export interface ConsumerHandler {
   /** Unique; the checkpoint is kept under it. */
@@ -65,11 +65,18 @@ export class CheckpointedConsumer {
       }
     } finally {
       if (handled) {
-        await this.store.commit({
-          changes: [],
-          checkpoints: [{ name: this.handler.name, position: handled.position, version: 1 }],
-        });
-        this.position = handled.position;
+        const from = this.position;
+        try {
+          await this.store.commit({
+            changes: [],
+            checkpoints: [{ name: this.handler.name, position: handled.position, version: 1, from }],
+          });
+          this.position = handled.position;
+        } catch (error) {
+          // Another consumer moved the checkpoint: its handling stands (handlers are idempotent).
+          if (!(error instanceof CheckpointMovedError)) throw error;
+          this.position = (await this.store.checkpoint(this.handler.name))?.position ?? START;
+        }
       }
     }
     return batch.length;

@@ -120,6 +120,37 @@ describe('ProjectionRunner', () => {
     );
   });
 
+  it('two runners on the same stores (two projectors) never count an event twice', async () => {
+    const eventsDb = openSqliteDatabase(join(dir, 'events.sqlite'));
+    const readDb = openSqliteDatabase(join(dir, 'read.sqlite'));
+    const events = new SqliteEventStore(eventsDb);
+    const store = new SqliteReadStore(readDb);
+    try {
+      const history = historyOf(
+        fc
+          .sample(actionArbitrary, { numRuns: 300, seed: 7 })
+          .map((a, i) => (i % 3 === 0 ? { kind: 'capture' as const, source: 'web_form', minutes: 1 } : a)),
+      );
+      await write(events, history);
+      await Promise.all([
+        new ProjectionRunner(events, store, PROJECTIONS, { batchSize: 3 }).catchUp(),
+        new ProjectionRunner(events, store, PROJECTIONS, { batchSize: 5 }).catchUp(),
+      ]);
+      const memory = new MemoryDocuments();
+      for (const event of await events.readAll({ maxCount: 100_000 })) {
+        for (const projection of PROJECTIONS) memory.apply(projection, event);
+      }
+      for (const { name } of PROJECTIONS.flatMap((p) => p.collections)) {
+        const sort = (docs: Doc[]) => docs.sort((a, b) => (a.id < b.id ? -1 : 1));
+        expect(sort(await store.find(name, {}))).toEqual(sort(memory.all(name)));
+      }
+    } finally {
+      await events.close();
+      eventsDb.close();
+      readDb.close();
+    }
+  });
+
   it('follows the log live and lets readers wait for a position', async () => {
     const eventsDb = openSqliteDatabase(join(dir, 'events.sqlite'));
     const readDb = openSqliteDatabase(join(dir, 'read.sqlite'));

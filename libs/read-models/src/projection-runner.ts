@@ -1,7 +1,7 @@
 import { type EventStore, type Position, type RecordedEvent, START } from '@app/event-store';
 import { LogFollower } from './log-follower';
 import type { Doc, DocChange, DocLookup, DocRef, Projection } from './projection';
-import type { Checkpoint, ReadStore } from './read-store.port';
+import { type CheckpointMove, CheckpointMovedError, type ReadStore } from './read-store.port';
 
 export interface ProjectionRunnerOptions {
   /** Events read and committed together (one transaction per batch). */
@@ -140,15 +140,27 @@ export class ProjectionRunner {
     if (!last) return 0;
 
     const changes: DocChange[] = [];
-    const checkpoints: Checkpoint[] = [];
+    const checkpoints: CheckpointMove[] = [];
     for (const projection of this.projections) {
       const after = this.checkpoints.get(projection.name) ?? START;
       const events = batch.filter((e) => e.position > after);
       if (events.length === 0) continue;
       changes.push(...(await this.fold(projection, events)));
-      checkpoints.push({ name: projection.name, position: last.position, version: projection.version });
+      checkpoints.push({
+        name: projection.name,
+        position: last.position,
+        version: projection.version,
+        from: after,
+      });
     }
-    await this.store.commit({ changes, checkpoints });
+    try {
+      await this.store.commit({ changes, checkpoints });
+    } catch (error) {
+      if (!(error instanceof CheckpointMovedError)) throw error;
+      // Another projector committed this batch first: go on from where the store says it is.
+      await this.load();
+      return batch.length;
+    }
     for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.name, checkpoint.position);
     this.release();
     return batch.length;

@@ -9,10 +9,31 @@ export interface Checkpoint {
   readonly version: number;
 }
 
+/** A checkpoint to write, and the one the batch was folded from. */
+export interface CheckpointMove extends Checkpoint {
+  /**
+   * Where the checkpoint stood when the batch was read (START when there was none). The commit is refused with
+   * CheckpointMovedError if it stands elsewhere now: another projector committed the batch first, and
+   * applying it again would count its events twice.
+   */
+  readonly from?: Position;
+}
+
+export class CheckpointMovedError extends Error {
+  constructor(
+    readonly checkpoint: string,
+    readonly expected: Position,
+    readonly actual: Position,
+  ) {
+    super(`checkpoint ${checkpoint} is at ${actual}, not at ${expected}: another process committed first`);
+    this.name = 'CheckpointMovedError';
+  }
+}
+
 /** One atomic write: document changes and the checkpoints they bring the projections to. */
 export interface ReadStoreCommit {
   readonly changes: readonly DocChange[];
-  readonly checkpoints: readonly Checkpoint[];
+  readonly checkpoints: readonly CheckpointMove[];
 }
 
 /** A consistent view for one query: documents and checkpoints as of a single commit. */

@@ -9,7 +9,13 @@ import {
   WriteConcern,
 } from 'mongodb';
 import type { Doc, FindQuery, Projection } from '../projection';
-import { type Checkpoint, ReadStore, type ReadStoreCommit, type SnapshotReader } from '../read-store.port';
+import {
+  type Checkpoint,
+  CheckpointMovedError,
+  ReadStore,
+  type ReadStoreCommit,
+  type SnapshotReader,
+} from '../read-store.port';
 import {
   type CheckpointDoc,
   type MongoDoc,
@@ -199,6 +205,13 @@ export class MongoReadStore extends ReadStore {
     const session = this.client.startSession();
     try {
       await session.withTransaction(async () => {
+        for (const checkpoint of checkpoints) {
+          if (checkpoint.from === undefined) continue;
+          const stored = await this.checkpoints.findOne({ _id: { $eq: checkpoint.name } }, { session });
+          const actual = stored ? fromCheckpointDoc(stored).position : START;
+          if (actual !== checkpoint.from)
+            throw new CheckpointMovedError(checkpoint.name, checkpoint.from, actual);
+        }
         // One after the other: the operations of a transaction must not run in parallel.
         for (const { collection, operations } of writes) await collection.bulkWrite(operations, { session });
         if (checkpoints.length > 0) {

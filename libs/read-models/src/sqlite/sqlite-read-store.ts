@@ -1,7 +1,13 @@
 import type { SqliteDatabase } from '@app/event-store';
 import type Database from 'better-sqlite3';
 import type { Doc, FindQuery, IndexSpec, Projection } from '../projection';
-import { type Checkpoint, ReadStore, type ReadStoreCommit, type SnapshotReader } from '../read-store.port';
+import {
+  type Checkpoint,
+  CheckpointMovedError,
+  ReadStore,
+  type ReadStoreCommit,
+  type SnapshotReader,
+} from '../read-store.port';
 
 type Statement = Database.Statement<unknown[]>;
 
@@ -179,7 +185,26 @@ export class SqliteReadStore extends ReadStore {
   }
 
   commit({ changes, checkpoints }: ReadStoreCommit): Promise<void> {
+    // Refusals surface as rejections, as from any other store.
+    try {
+      this.write(changes, checkpoints);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private write(changes: ReadStoreCommit['changes'], checkpoints: ReadStoreCommit['checkpoints']): void {
     this.db.transaction(() => {
+      for (const checkpoint of checkpoints) {
+        if (checkpoint.from === undefined) continue;
+        const stored = this.statement('SELECT position FROM checkpoints WHERE name = ?')
+          .pluck()
+          .get(checkpoint.name) as number | undefined;
+        const actual = BigInt(stored ?? 0);
+        if (actual !== checkpoint.from)
+          throw new CheckpointMovedError(checkpoint.name, checkpoint.from, actual);
+      }
       for (const change of changes) {
         const { table, multi } = this.tables(change.collection);
         if (change.doc === null) {
@@ -206,7 +231,6 @@ export class SqliteReadStore extends ReadStore {
         ).run(checkpoint.name, Number(checkpoint.position), checkpoint.version);
       }
     })();
-    return Promise.resolve();
   }
 
   reset(projection: Pick<Projection, 'name' | 'collections'>): Promise<void> {

@@ -1,6 +1,6 @@
 import { findIn } from '../memory-documents';
 import type { Doc, FindQuery, Projection } from '../projection';
-import type { ReadStore } from '../read-store.port';
+import { CheckpointMovedError, type ReadStore } from '../read-store.port';
 
 export interface ReadStoreContractOptions {
   readonly open: () => Promise<{ store: ReadStore; dispose: () => Promise<void> }>;
@@ -120,6 +120,28 @@ export function describeReadStoreContract(name: string, options: ReadStoreContra
       expect((await store.find('people', { where: { skills: 'go' } })).map((d) => d.id)).not.toContain(
         'p001',
       );
+    });
+
+    it('refuses a commit whose checkpoint moved since its batch was read, and writes nothing of it', async () => {
+      const change = { collection: 'people', id: 'p003', doc: { ...doc(3), team: 'late' } };
+      await expect(
+        store.commit({
+          changes: [change],
+          checkpoints: [{ name: 'people', position: 70n, version: 1, from: 50n }],
+        }),
+      ).rejects.toBeInstanceOf(CheckpointMovedError);
+      expect(await store.get('people', 'p003')).toEqual(doc(3));
+      expect((await store.checkpoint('people'))?.position).toBe(60n);
+      await store.commit({
+        changes: [change],
+        checkpoints: [{ name: 'people', position: 70n, version: 1, from: 60n }],
+      });
+      expect((await store.checkpoint('people'))?.position).toBe(70n);
+      await store.commit({
+        changes: [],
+        checkpoints: [{ name: 'fresh', position: 5n, version: 1, from: 0n }],
+      });
+      expect((await store.checkpoint('fresh'))?.position).toBe(5n);
     });
 
     it('resets a projection: documents and checkpoint gone', async () => {
