@@ -57,28 +57,35 @@ export class CheckpointedConsumer {
       maxCount: this.options.batchSize ?? 500,
     });
     let handled: RecordedEvent | undefined;
+    let failure: unknown;
     try {
       for (const event of batch) {
         if (this.stopping) break;
         await this.handler.handle(event);
         handled = event;
       }
-    } finally {
-      if (handled) {
-        const from = this.position;
-        try {
-          await this.store.commit({
-            changes: [],
-            checkpoints: [{ name: this.handler.name, position: handled.position, version: 1, from }],
-          });
-          this.position = handled.position;
-        } catch (error) {
-          // Another consumer moved the checkpoint: its handling stands (handlers are idempotent).
-          if (!(error instanceof CheckpointMovedError)) throw error;
-          this.position = (await this.store.checkpoint(this.handler.name))?.position ?? START;
-        }
-      }
+    } catch (error) {
+      failure = error;
     }
+    // What was handled is recorded even when a later event failed: it is not handled again.
+    if (handled) await this.record(handled);
+    if (failure !== undefined) throw failure;
     return batch.length;
+  }
+
+  private async record(handled: RecordedEvent): Promise<void> {
+    try {
+      await this.store.commit({
+        changes: [],
+        checkpoints: [
+          { name: this.handler.name, position: handled.position, version: 1, from: this.position },
+        ],
+      });
+      this.position = handled.position;
+    } catch (error) {
+      // Another consumer moved the checkpoint: its handling stands (handlers are idempotent).
+      if (!(error instanceof CheckpointMovedError)) throw error;
+      this.position = (await this.store.checkpoint(this.handler.name))?.position ?? START;
+    }
   }
 }
