@@ -57,7 +57,7 @@ export class CheckpointedConsumer {
       maxCount: this.options.batchSize ?? 500,
     });
     let handled: RecordedEvent | undefined;
-    let failure: unknown;
+    let failure: Error | undefined;
     try {
       for (const event of batch) {
         if (this.stopping) break;
@@ -65,7 +65,7 @@ export class CheckpointedConsumer {
         handled = event;
       }
     } catch (error) {
-      failure = error;
+      failure = error instanceof Error ? error : new Error(String(error));
     }
     // What was handled is recorded even when a later event failed: it is not handled again.
     if (handled) await this.record(handled);
