@@ -15,6 +15,8 @@ export interface Problem {
   /** A stable code for programs (the rule that refused a command, for example). */
   readonly code?: string;
   readonly errors?: readonly FieldProblem[];
+  /** For /health: every check and its state. */
+  readonly health?: unknown;
 }
 
 export const problemType = (slug: string): string => `urn:sales-pipeline:problem:${slug}`;

@@ -102,6 +102,15 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();
+    if (isHealthReport(response)) {
+      return {
+        type: problemType('unhealthy'),
+        title: TITLES[503]!,
+        status,
+        detail: `down: ${Object.keys(response.error).join(', ')}`,
+        health: response,
+      };
+    }
     const message =
       typeof response === 'object' && response !== null && 'message' in response
         ? String(response.message)
@@ -125,4 +134,14 @@ export function toProblem(error: unknown): Problem {
 function codeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/** The answer of a failed health check (terminus): which checks are down, and the details of all. */
+function isHealthReport(response: unknown): response is { error: Record<string, unknown>; details: unknown } {
+  return (
+    typeof response === 'object' &&
+    response !== null &&
+    'details' in response &&
+    typeof (response as { error?: unknown }).error === 'object'
+  );
 }

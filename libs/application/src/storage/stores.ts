@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type EventStore, SqliteEventStore, openSqliteDatabase } from '@app/event-store';
-import { PROJECTIONS, type ReadStore, SqliteReadStore } from '@app/read-models';
+import { MongoReadStore, PROJECTIONS, type ReadStore, SqliteReadStore } from '@app/read-models';
 import type { AppConfig } from '../config/app-config';
 
 /** A store and how to let go of it (its files or connections) after it is closed. */
@@ -24,6 +24,11 @@ export function openEventStore(config: AppConfig): Promise<Opened<EventStore>> {
 
 /** The read store the configuration names: DATA_DIR/read-models.sqlite, or MongoDB. */
 export async function openReadStore(config: AppConfig): Promise<Opened<ReadStore>> {
+  if (config.readStore.kind === 'mongodb') {
+    const store = await MongoReadStore.connect(config.readStore.url, config.readStore.database);
+    await store.prepare(PROJECTIONS);
+    return { store, close: () => store.close() };
+  }
   const file = join(config.dataDir, 'read-models.sqlite');
   // Read models are rebuilt from the log, so their commits need not wait for fsync: see openSqliteDatabase.
   const writer = openSqliteDatabase(file, { synchronous: 'NORMAL' });
