@@ -4,3 +4,4 @@ export * from './validation';
 export * from './integrity';
 export * from './sqlite/sqlite-database';
 export * from './sqlite/sqlite-event-store';
+export * from './eventstoredb/eventstoredb-event-store';

@@ -14,6 +14,12 @@ export interface EventStoreContractOptions {
   readonly open: () => Promise<{ store: EventStore; dispose: () => Promise<void> }>;
   /** True when positions are 1, 2, 3... (the embedded store); otherwise they only increase. */
   readonly gaplessPositions: boolean;
+  /**
+   * The category of the streams the suite writes (`<category>-<uuid>`), `test` by default. A store on a server
+   * that others write to meanwhile gets a category of its own and scopes its log to it, so that the tests of
+   * the whole log see only their own events.
+   */
+  readonly streamCategory?: string;
 }
 
 let counter = 0;
@@ -34,8 +40,6 @@ export function newEvent(type = 'Tested', data: Record<string, unknown> = {}): N
   };
 }
 
-const stream = (category = 'test') => `${category}-${randomUUID()}`;
-
 async function readWholeLog(store: EventStore, batchSize = 1000): Promise<RecordedEvent[]> {
   const all: RecordedEvent[] = [];
   let after: Position = START;
@@ -49,6 +53,8 @@ async function readWholeLog(store: EventStore, batchSize = 1000): Promise<Record
 
 /** The behaviour every EventStore adapter must have. */
 export function describeEventStoreContract(name: string, options: EventStoreContractOptions): void {
+  const stream = () => `${options.streamCategory ?? 'test'}-${randomUUID()}`;
+
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
     let dispose: () => Promise<void>;
