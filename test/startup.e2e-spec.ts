@@ -7,8 +7,11 @@ const run = (script: string, env: Record<string, string>) =>
   promisify(execFile)(process.execPath, [script], { env: { ...process.env, ...env }, timeout: 30_000 });
 
 describe('Start-up and health', () => {
+  const scratch = newDataDir();
+  afterAll(() => removeDataDir(scratch));
+
   it('a bad setting stops the start with a message that names it', async () => {
-    await expect(run(BUILT_API, { PORT: 'eighty', DATA_DIR: newDataDir() })).rejects.toMatchObject({
+    await expect(run(BUILT_API, { PORT: 'eighty', DATA_DIR: scratch })).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining('PORT must be an integer from 0 to 65535, got "eighty"'),
     });
@@ -35,6 +38,16 @@ describe('Start-up and health', () => {
     } finally {
       removeDataDir(dataDir);
     }
+  });
+
+  it('an unreachable EventStoreDB stops the start with a message that names it', async () => {
+    await expect(
+      run(BUILT_PROJECTOR, {
+        DATA_DIR: scratch,
+        EVENT_STORE: 'eventstoredb',
+        EVENTSTORE_URL: 'esdb://127.0.0.1:1?tls=false',
+      }),
+    ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('127.0.0.1:1') });
   });
 
   it('/health answers 503 and names the store when the event store cannot answer', async () => {

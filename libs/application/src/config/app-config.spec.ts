@@ -54,15 +54,23 @@ describe('loadConfig', () => {
       }),
     ).toMatchObject({
       eventStore: { kind: 'eventstoredb', url: 'esdb://eventstore:2113?tls=false' },
-      readStore: { kind: 'mongodb', url: 'mongodb://mongo:27017/?replicaSet=rs0', database: 'sales_pipeline' },
+      readStore: {
+        kind: 'mongodb',
+        url: 'mongodb://mongo:27017/?replicaSet=rs0',
+        database: 'sales_pipeline',
+      },
       runProjections: false,
     });
   });
 
   it('stops when a production store is chosen without its URL, or an unknown store is named', () => {
     expect(() => loadConfig({ EVENT_STORE: 'eventstoredb' })).toThrow('EVENTSTORE_URL must be');
-    expect(() => loadConfig({ READ_STORE: 'mongodb', MONGODB_URL: 'http://x' })).toThrow('MONGODB_URL must be');
-    expect(() => loadConfig({ EVENT_STORE: 'postgres' })).toThrow('EVENT_STORE must be sqlite or eventstoredb');
+    expect(() => loadConfig({ READ_STORE: 'mongodb', MONGODB_URL: 'http://x' })).toThrow(
+      'MONGODB_URL must be',
+    );
+    expect(() => loadConfig({ EVENT_STORE: 'postgres' })).toThrow(
+      'EVENT_STORE must be sqlite or eventstoredb',
+    );
   });
 
   it('refuses a port out of range', () => {

@@ -92,7 +92,9 @@ function eventStoreOf(env: Env, problems: string[]): AppConfig['eventStore'] {
   }
   const url = env['EVENTSTORE_URL'];
   if (!url || !/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb):\/\//.test(url)) {
-    problems.push('EVENTSTORE_URL must be an EventStoreDB connection string such as esdb://localhost:2113?tls=false');
+    problems.push(
+      'EVENTSTORE_URL must be an EventStoreDB connection string such as esdb://localhost:2113?tls=false',
+    );
     return { kind: 'sqlite' };
   }
   return { kind, url };
@@ -107,7 +109,9 @@ function readStoreOf(env: Env, problems: string[]): AppConfig['readStore'] {
   }
   const url = env['MONGODB_URL'];
   if (!url || !/^mongodb(\+srv)?:\/\//.test(url)) {
-    problems.push('MONGODB_URL must be a MongoDB connection string such as mongodb://localhost:27017/?replicaSet=rs0');
+    problems.push(
+      'MONGODB_URL must be a MongoDB connection string such as mongodb://localhost:27017/?replicaSet=rs0',
+    );
     return { kind: 'sqlite' };
   }
   const database = env['MONGODB_DB'] || 'sales_pipeline';

@@ -84,7 +84,12 @@ const logError = (what: string) => (error: unknown) =>
       ): ProjectionProgress =>
         config.runProjections
           ? new InProcessProgress(runner, automation)
-          : new StoredProgress(store, PROJECTIONS, config.autoCreateDeals ? handler.name : null, config.pollIntervalMs),
+          : new StoredProgress(
+              store,
+              PROJECTIONS,
+              config.autoCreateDeals ? handler.name : null,
+              config.pollIntervalMs,
+            ),
     },
     ReadSideLifecycle,
     AsOfFolder,

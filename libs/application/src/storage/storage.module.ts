@@ -26,10 +26,26 @@ class StorageLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({
   providers: [
-    { provide: OPENED_EVENT_STORE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openEventStore(config) },
-    { provide: OPENED_READ_STORE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openReadStore(config) },
-    { provide: EventStore, inject: [OPENED_EVENT_STORE], useFactory: (opened: Opened<EventStore>) => opened.store },
-    { provide: ReadStore, inject: [OPENED_READ_STORE], useFactory: (opened: Opened<ReadStore>) => opened.store },
+    {
+      provide: OPENED_EVENT_STORE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => openEventStore(config),
+    },
+    {
+      provide: OPENED_READ_STORE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => openReadStore(config),
+    },
+    {
+      provide: EventStore,
+      inject: [OPENED_EVENT_STORE],
+      useFactory: (opened: Opened<EventStore>) => opened.store,
+    },
+    {
+      provide: ReadStore,
+      inject: [OPENED_READ_STORE],
+      useFactory: (opened: Opened<ReadStore>) => opened.store,
+    },
     StorageLifecycle,
   ],
   exports: [EventStore, ReadStore],

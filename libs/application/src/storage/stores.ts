@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import { type EventStore, SqliteEventStore, openSqliteDatabase } from '@app/event-store';
+import {
+  type EventStore,
+  EventStoreDbEventStore,
+  SqliteEventStore,
+  openSqliteDatabase,
+} from '@app/event-store';
 import { MongoReadStore, PROJECTIONS, type ReadStore, SqliteReadStore } from '@app/read-models';
 import type { AppConfig } from '../config/app-config';
 
@@ -10,16 +15,24 @@ export interface Opened<T> {
 }
 
 /** The event store the configuration names: DATA_DIR/events.sqlite, or EventStoreDB. */
-export function openEventStore(config: AppConfig): Promise<Opened<EventStore>> {
+export async function openEventStore(config: AppConfig): Promise<Opened<EventStore>> {
+  if (config.eventStore.kind === 'eventstoredb') {
+    const store = EventStoreDbEventStore.fromConnectionString(config.eventStore.url, {
+      categories: ['lead', 'deal'],
+    });
+    // The client connects lazily: ask the server once now, so that an unreachable one stops the start.
+    await store.ping();
+    return { store, close: () => store.close() };
+  }
   const db = openSqliteDatabase(join(config.dataDir, 'events.sqlite'));
   const store = new SqliteEventStore(db);
-  return Promise.resolve({
+  return {
     store,
     close: async () => {
       await store.close();
       if (db.open) db.close();
     },
-  });
+  };
 }
 
 /** The read store the configuration names: DATA_DIR/read-models.sqlite, or MongoDB. */
