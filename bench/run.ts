@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { httpFigures } from './http-commands';
 import { readSide } from './read-side';
+import { sseFigures } from './sse';
 import { type Figure, table } from './stats';
 import { batchAppends, concurrentAppends, rawInserts, sequentialAppends } from './store-appends';
 
@@ -26,6 +27,10 @@ async function main(): Promise<void> {
   await run(() => concurrentAppends(seconds, 50));
   await run(() => batchAppends(seconds, 10));
   for (const figure of await httpFigures(seconds, 50)) {
+    process.stdout.write(`  ${figure.name}: ${Math.round(figure.rate)} ${figure.unit}\n`);
+    figures.push(figure);
+  }
+  for (const figure of await sseFigures()) {
     process.stdout.write(`  ${figure.name}: ${Math.round(figure.rate)} ${figure.unit}\n`);
     figures.push(figure);
   }

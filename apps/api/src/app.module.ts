@@ -5,6 +5,7 @@ import { type AppConfig, AppConfigModule, ReadSideModule, StorageModule } from '
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AuditModule } from './audit/audit.module';
 import { DealsModule } from './deals/deals.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { BodyPipe } from './http/body.pipe';
 import { ETagInterceptor } from './http/etag.interceptor';
@@ -28,6 +29,7 @@ export class AppModule {
         AnalyticsModule,
         AuditModule,
         HealthModule,
+        EventsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

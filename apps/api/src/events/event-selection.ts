@@ -1,0 +1,33 @@
+import type { RecordedEvent } from '@app/event-store';
+import type { EventMessageDto } from './event-message.dto';
+
+/** What an event type name looks like; the `types` filter accepts only these, and SSE event names are these. */
+export const EVENT_TYPE_PATTERN = /^[A-Za-z][A-Za-z0-9]*$/;
+
+/** Which events a consumer wants; no filter means every event. */
+export interface EventSelection {
+  readonly types?: ReadonlySet<string>;
+  /** A stream category: `deal` selects the streams `deal-…`. */
+  readonly category?: string;
+}
+
+export const selects = (selection: EventSelection, event: RecordedEvent): boolean =>
+  (selection.types === undefined || selection.types.has(event.type)) &&
+  (selection.category === undefined || event.streamId.startsWith(`${selection.category}-`));
+
+export const toMessage = (event: RecordedEvent): EventMessageDto => ({
+  streamId: event.streamId,
+  revision: event.revision,
+  position: event.position.toString(),
+  type: event.type,
+  data: event.data,
+  metadata: event.metadata,
+});
+
+/**
+ * One SSE message. JSON never contains a raw line break, so `data:` is one line. A stored type that is not a
+ * type name (the store accepts any) is left out of `event:`, where it could break the framing or pass for a
+ * control message; such an event arrives as a plain `message`.
+ */
+export const sseMessage = (event: RecordedEvent): string =>
+  `id: ${event.position}\n${EVENT_TYPE_PATTERN.test(event.type) ? `event: ${event.type}\n` : ''}data: ${JSON.stringify(toMessage(event))}\n\n`;

@@ -1,0 +1,39 @@
+import { ConfigError } from '@app/application';
+
+/** Settings of GET /events, read from the environment at start like the rest of the configuration. */
+export interface EventStreamSettings {
+  /** Idle time after which a comment line keeps a connection open (SSE_HEARTBEAT_MS, default 15000). */
+  readonly heartbeatMs: number;
+  /**
+   * How long a consumer may leave its socket full before it is cut off, and then how long it has to take the
+   * message saying so (SSE_SLOW_CONSUMER_MS, default 30000).
+   */
+  readonly slowConsumerMs: number;
+}
+
+export const EVENT_STREAM_SETTINGS = Symbol('EventStreamSettings');
+
+const MAX_MS = 3_600_000;
+
+/** Reads and checks the settings; a bad value stops the start with a message naming it. */
+export function loadEventStreamSettings(
+  env: Readonly<Record<string, string | undefined>>,
+): EventStreamSettings {
+  const problems: string[] = [];
+  const milliseconds = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw.trim());
+    if (!/^\d+$/.test(raw.trim()) || value < 10 || value > MAX_MS) {
+      problems.push(`${name} must be an integer number of milliseconds from 10 to ${MAX_MS}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const settings: EventStreamSettings = {
+    heartbeatMs: milliseconds('SSE_HEARTBEAT_MS', 15_000),
+    slowConsumerMs: milliseconds('SSE_SLOW_CONSUMER_MS', 30_000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return settings;
+}
