@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STAGES, dealIdForLead } from '@app/domain';
@@ -13,6 +13,7 @@ import {
   pipelineProjection,
   pipelineReport,
 } from '@app/read-models';
+import { startService, stopService } from '../test/support/service-process';
 import { type Figure, latencies } from './stats';
 
 const SOURCES = [
@@ -242,13 +243,103 @@ export async function readSide(target: number): Promise<Figure[]> {
       ...asOfStats,
       note: 'bounded by reading and parsing the whole log',
     });
+    // A deal with a long history for the history endpoint: 1 creation and 99 stage moves, hashed as appended.
+    const dealId = randomUUID();
+    const at = new Date().toISOString();
+    const meta = {
+      occurredAt: at,
+      actor: 'bench',
+      correlationId: randomUUID(),
+      causationId: randomUUID(),
+      schemaVersion: 1,
+    };
+    await events.appendToStream(`deal-${dealId}`, [
+      {
+        id: randomUUID(),
+        type: 'DealCreated',
+        data: {
+          dealId,
+          leadId: randomUUID(),
+          title: 'Long',
+          value: { amount: 1, currency: 'EUR' },
+          expectedCloseDate: '2026-12-31',
+          stage: 'qualification',
+          createdAt: at,
+        },
+        metadata: meta,
+      },
+      ...Array.from({ length: 99 }, (_, i) => ({
+        id: randomUUID(),
+        type: 'StageAdvanced',
+        data: { dealId, from: STAGES[i % 4]!, to: STAGES[(i + 1) % 4]!, advancedAt: at },
+        metadata: meta,
+      })),
+    ]);
     await store.close();
     reader.close();
     writer.close();
     await events.close();
     eventsDb.close();
+    figures.push(...(await apiAtScale(dir, count, middle, dealId)));
     return figures;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Peak resident memory of a process, from /proc (Linux). */
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+/**
+ * The built API on the large store: query latency over HTTP (pipeline, funnel, a 100-event history, as-of)
+ * and the peak memory of the process while it holds and serves that store.
+ */
+async function apiAtScale(dataDir: string, count: number, middle: string, dealId: string): Promise<Figure[]> {
+  const service = await startService({ DATA_DIR: dataDir, AUTO_CREATE_DEALS: 'false' });
+  try {
+    for (;;) {
+      const health = (await (await fetch(`${service.url}/health`)).json()) as {
+        info?: { readModels?: { projections?: { caughtUp: boolean }[] } };
+      };
+      if (health.info?.readModels?.projections?.every((p) => p.caughtUp)) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const get = async (path: string) => {
+      const response = await fetch(`${service.url}${path}`);
+      if (response.status !== 200) throw new Error(`GET ${path}: ${response.status}`);
+      await response.arrayBuffer();
+    };
+    const figures: Figure[] = [];
+    for (const [name, path, times] of [
+      ['http: GET /analytics/pipeline', '/analytics/pipeline', 500],
+      ['http: GET /analytics/funnel', '/analytics/funnel', 500],
+      [
+        'http: GET /analytics/funnel?from&to',
+        '/analytics/funnel?from=2025-03-10T12:34:56Z&to=2025-09-20T08:00:00Z',
+        500,
+      ],
+      ['http: GET /deals/{id}/history (100 events)', `/deals/${dealId}/history`, 500],
+      [
+        'http: GET /analytics/pipeline?asOf (mid-log)',
+        `/analytics/pipeline?asOf=${encodeURIComponent(middle)}`,
+        3,
+      ],
+    ] as const) {
+      await get(path);
+      const { p50Ms, p99Ms } = await measure(times, () => get(path));
+      figures.push({ name: `${name} (${count} events)`, unit: 'req/s', rate: 1000 / p50Ms, p50Ms, p99Ms });
+    }
+    figures.push({
+      name: `memory: peak RSS of the API holding and serving ${count} events`,
+      unit: 'MB',
+      rate: peakRssMb(service.child.pid!),
+    });
+    return figures;
+  } finally {
+    await stopService(service);
   }
 }

@@ -16,6 +16,11 @@ export class LogFollower {
     private readonly step: () => Promise<number>,
     private readonly options: {
       readonly pollIntervalMs: number;
+      /**
+       * How long to let events gather after a wake-up before reading them: one larger batch costs less than
+       * many small ones, at the price of that much more latency.
+       */
+      readonly lingerMs?: number;
       readonly onError?: (error: unknown) => void;
     },
   ) {}
@@ -41,7 +46,11 @@ export class LogFollower {
       } catch (error) {
         this.options.onError?.(error);
       }
-      if (processed === 0 && this.running) await this.sleep();
+      if (processed === 0 && this.running) {
+        await this.sleep();
+        const linger = this.options.lingerMs ?? 0;
+        if (linger > 0 && this.running) await new Promise((resolve) => setTimeout(resolve, linger));
+      }
     }
   }
 

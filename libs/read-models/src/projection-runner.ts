@@ -8,6 +8,8 @@ export interface ProjectionRunnerOptions {
   readonly batchSize?: number;
   /** How often to look for new events when no in-process append woke the runner (another process wrote). */
   readonly pollIntervalMs?: number;
+  /** How long to let appended events gather before folding them (bigger batches, a little more lag). */
+  readonly lingerMs?: number;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -52,6 +54,7 @@ export class ProjectionRunner {
     await this.load();
     this.follower = new LogFollower(this.events, () => this.step(), {
       pollIntervalMs: this.pollIntervalMs,
+      lingerMs: this.options.lingerMs ?? 0,
       ...(this.options.onError ? { onError: this.options.onError } : {}),
     });
     this.follower.start();

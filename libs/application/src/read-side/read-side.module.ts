@@ -57,6 +57,7 @@ const logError = (what: string) => (error: unknown) =>
       useFactory: (config: AppConfig, events: EventStore, store: ReadStore) =>
         new ProjectionRunner(events, store, PROJECTIONS, {
           pollIntervalMs: config.pollIntervalMs,
+          lingerMs: 5,
           onError: logError('projections'),
         }),
     },
