@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig, openReadStore } from '@app/application';
 import { STAGES, dealIdForLead } from '@app/domain';
 import { SqliteEventStore, openSqliteDatabase } from '@app/event-store';
 import {
   MemoryDocuments,
   PROJECTIONS,
   ProjectionRunner,
-  SqliteReadStore,
   funnelReport,
   pipelineProjection,
   pipelineReport,
@@ -162,7 +162,6 @@ async function measure(times: number, fn: () => Promise<unknown>): Promise<{ p50
 export async function readSide(target: number): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-read-'));
   const eventsFile = join(dir, 'events.sqlite');
-  const readFile = join(dir, 'read-models.sqlite');
   try {
     const { events: count, middle } = writeLog(eventsFile, target);
     const figures: Figure[] = [];
@@ -185,9 +184,9 @@ export async function readSide(target: number): Promise<Figure[]> {
       rate: rawRate,
     });
 
-    const writer = openSqliteDatabase(readFile);
-    const reader = openSqliteDatabase(readFile);
-    const store = new SqliteReadStore(writer, reader);
+    // The read store exactly as the service opens it.
+    const reads = await openReadStore(loadConfig({ DATA_DIR: dir }));
+    const store = reads.store;
     const runner = new ProjectionRunner(events, store, PROJECTIONS, { batchSize: 5000 });
     started = performance.now();
     await runner.resetAll();
@@ -275,9 +274,7 @@ export async function readSide(target: number): Promise<Figure[]> {
         metadata: meta,
       })),
     ]);
-    await store.close();
-    reader.close();
-    writer.close();
+    await reads.close();
     await events.close();
     eventsDb.close();
     figures.push(...(await apiAtScale(dir, count, middle, dealId)));

@@ -46,6 +46,9 @@ export async function openReadStore(config: AppConfig): Promise<Opened<ReadStore
   // Read models are rebuilt from the log, so their commits need not wait for fsync: see openSqliteDatabase.
   const writer = openSqliteDatabase(file, { synchronous: 'NORMAL' });
   const reader = openSqliteDatabase(file, { synchronous: 'NORMAL' });
+  // Projections rewrite documents and their indexes in large batches: a bigger page cache (64 MiB) for the
+  // writer keeps those in memory; queries read few pages and keep the default.
+  writer.pragma('cache_size = -65536');
   const store = new SqliteReadStore(writer, reader);
   // Queries need the collections even in a process that runs no projection (an API beside a projector).
   await store.prepare(PROJECTIONS);

@@ -99,7 +99,10 @@ const journey: fc.Arbitrary<readonly Action[]> = fc
 
 const lead: fc.Arbitrary<LeadPlan> = fc.record({
   source: fc.constantFrom(...SOURCES),
-  capturedAt: fc.integer({ min: 0, max: 3 * 96 - 1 }).map((q) => iso(START + q * QUARTER)),
+  // Mostly within three days (bounds at midnights and on captures), some across four months (whole months).
+  capturedAt: fc
+    .oneof(fc.integer({ min: 0, max: 3 * 96 - 1 }), fc.integer({ min: 0, max: 120 * 96 }))
+    .map((q) => iso(START + q * QUARTER)),
   actions: journey,
 });
 
@@ -107,6 +110,8 @@ const bound = fc.option(
   fc.oneof(
     fc.integer({ min: -96, max: 4 * 96 }).map((q) => iso(START + q * QUARTER)),
     fc.integer({ min: START - DAY, max: START + 4 * DAY }).map(iso),
+    fc.integer({ min: -40, max: 130 }).map((d) => iso(START + d * DAY)),
+    fc.integer({ min: START - 40 * DAY, max: START + 130 * DAY }).map(iso),
   ),
   { nil: undefined },
 );

@@ -201,7 +201,7 @@ describe('lead-source conversion funnel', () => {
     expect((await report({ source: 'paid_ads' })).sources).toEqual([]);
   });
 
-  it('reads day buckets for whole days and leads only for the partial days at the edges', async () => {
+  it('reads the all-time buckets without a range; month, then day buckets, then leads of the partial edge days', async () => {
     const documents = fold(history);
     const queries: [string, FindQuery][] = [];
     const reader = {
@@ -211,9 +211,16 @@ describe('lead-source conversion funnel', () => {
         return documents.find<T>(collection, query);
       },
     };
+    await funnelReport(reader, {}, '24');
+    expect(queries).toEqual([['funnel_buckets', { where: { period: 'all' } }]]);
+
+    queries.length = 0;
     await funnelReport(reader, { from: '2026-03-01T10:00:00.000Z', to: '2026-03-03T08:00:00.000Z' }, '24');
     expect(queries).toEqual([
-      ['funnel_buckets', { range: { field: 'day', gte: '2026-03-02', lt: '2026-03-03' } }],
+      [
+        'funnel_buckets',
+        { where: { period: 'day' }, range: { field: 'day', gte: '2026-03-02', lt: '2026-03-03' } },
+      ],
       [
         'funnel_leads',
         { range: { field: 'capturedAt', gte: '2026-03-01T10:00:00.000Z', lt: '2026-03-02T00:00:00.000Z' } },
@@ -221,6 +228,36 @@ describe('lead-source conversion funnel', () => {
       [
         'funnel_leads',
         { range: { field: 'capturedAt', gte: '2026-03-03T00:00:00.000Z', lt: '2026-03-03T08:00:00.000Z' } },
+      ],
+    ]);
+
+    queries.length = 0;
+    await funnelReport(
+      reader,
+      { from: '2026-01-15T00:00:00.000Z', to: '2026-04-10T00:00:00.000Z', source: 'referral' },
+      '24',
+    );
+    expect(queries).toEqual([
+      [
+        'funnel_buckets',
+        {
+          where: { period: 'month', source: 'referral' },
+          range: { field: 'day', gte: '2026-02', lt: '2026-04' },
+        },
+      ],
+      [
+        'funnel_buckets',
+        {
+          where: { period: 'day', source: 'referral' },
+          range: { field: 'day', gte: '2026-01-15', lt: '2026-02-01' },
+        },
+      ],
+      [
+        'funnel_buckets',
+        {
+          where: { period: 'day', source: 'referral' },
+          range: { field: 'day', gte: '2026-04-01', lt: '2026-04-10' },
+        },
       ],
     ]);
   });

@@ -36,19 +36,30 @@ export interface FunnelCounts {
   readonly lost: number;
 }
 
+export type FunnelPeriod = 'day' | 'month' | 'all';
+
 /**
- * The leads of one source captured on one UTC day, and everything that became of them (a cohort): the
- * report adds up whole days from these instead of reading every lead.
+ * The leads of one source captured in one period (a UTC day, a UTC month, or all time), and everything that
+ * became of them (a cohort): the report adds up whole periods from these instead of reading every lead.
  */
 export interface FunnelBucketDoc extends Doc, FunnelCounts {
   readonly id: string;
   readonly source: string;
+  readonly period: FunnelPeriod;
+  /** The period: YYYY-MM-DD for a day, YYYY-MM for a month, * for all time. */
   readonly day: string;
   /** Summed value of the won deals, per currency. */
   readonly wonValues: Readonly<Record<string, number>>;
 }
 
 export const funnelBucketId = (source: string, day: string): string => `${source}|${day}`;
+
+/** The periods a lead captured on this day counts in: its day, its month, all time. */
+const periodsOf = (day: string): [FunnelPeriod, string][] => [
+  ['day', day],
+  ['month', day.slice(0, 7)],
+  ['all', '*'],
+];
 
 /** An ISO instant rewritten as toISOString writes it, or undefined when it is not a time at all. */
 export function utcInstant(value: string): string | undefined {
@@ -58,20 +69,18 @@ export function utcInstant(value: string): string | undefined {
 
 const leadRef = (leadId: string): DocRef => ({ collection: FUNNEL_LEADS, id: leadId });
 const dealRef = (dealId: string): DocRef => ({ collection: FUNNEL_DEALS, id: dealId });
-const bucketRef = (source: string, day: string): DocRef => ({
-  collection: FUNNEL_BUCKETS,
-  id: funnelBucketId(source, day),
-});
+const bucketRefs = (source: string, day: string): DocRef[] =>
+  periodsOf(day).map(([, period]) => ({ collection: FUNNEL_BUCKETS, id: funnelBucketId(source, period) }));
 
 const findLead = (docs: DocLookup | undefined, leadId: string) =>
   docs?.(FUNNEL_LEADS, leadId) as FunnelLeadDoc | undefined;
 const findDeal = (docs: DocLookup | undefined, dealId: string) =>
   docs?.(FUNNEL_DEALS, dealId) as FunnelDealDoc | undefined;
 
-/** A lead, and its bucket once the lead is loaded: the bucket id is on the lead, not in the event. */
+/** A lead, and its buckets once the lead is loaded: the bucket ids are on the lead, not in the event. */
 function leadAndBucket(lookup: DocLookup | undefined, leadId: string): DocRef[] {
   const lead = findLead(lookup, leadId);
-  return lead ? [leadRef(leadId), bucketRef(lead.source, lead.day)] : [leadRef(leadId)];
+  return lead ? [leadRef(leadId), ...bucketRefs(lead.source, lead.day)] : [leadRef(leadId)];
 }
 
 function touches(event: RecordedEvent, lookup?: DocLookup): readonly DocRef[] {
@@ -82,7 +91,7 @@ function touches(event: RecordedEvent, lookup?: DocLookup): readonly DocRef[] {
       const lead = leadRef(event.data.leadId);
       return capturedAt === undefined
         ? [lead]
-        : [lead, bucketRef(event.data.source, capturedAt.slice(0, 10))];
+        : [lead, ...bucketRefs(event.data.source, capturedAt.slice(0, 10))];
     }
     case 'LeadQualified':
     case 'LeadDisqualified':
@@ -105,36 +114,56 @@ function touches(event: RecordedEvent, lookup?: DocLookup): readonly DocRef[] {
 
 const put = (collection: string, doc: Doc): DocChange => ({ collection, id: doc.id, doc });
 
-function bucketOf(docs: DocLookup, lead: FunnelLeadDoc): FunnelBucketDoc {
-  const id = funnelBucketId(lead.source, lead.day);
-  return (
-    (docs(FUNNEL_BUCKETS, id) as FunnelBucketDoc | undefined) ?? {
-      id,
-      source: lead.source,
-      day: lead.day,
-      captured: 0,
-      qualified: 0,
-      disqualified: 0,
-      dealsCreated: 0,
-      won: 0,
-      lost: 0,
-      wonValues: {},
-    }
-  );
+function bucketsOf(docs: DocLookup, lead: FunnelLeadDoc): FunnelBucketDoc[] {
+  return periodsOf(lead.day).map(([period, day]) => {
+    const id = funnelBucketId(lead.source, day);
+    return (
+      (docs(FUNNEL_BUCKETS, id) as FunnelBucketDoc | undefined) ?? {
+        id,
+        source: lead.source,
+        period,
+        day,
+        captured: 0,
+        qualified: 0,
+        disqualified: 0,
+        dealsCreated: 0,
+        won: 0,
+        lost: 0,
+        wonValues: {},
+      }
+    );
+  });
 }
 
-const counted = (bucket: FunnelBucketDoc, counter: keyof FunnelCounts): FunnelBucketDoc => ({
-  ...bucket,
-  [counter]: bucket[counter] + 1,
-});
+/** The lead's buckets with one more of this step (and this won value). */
+const counted = (
+  docs: DocLookup,
+  lead: FunnelLeadDoc,
+  counter: keyof FunnelCounts,
+  won?: Money,
+): DocChange[] =>
+  bucketsOf(docs, lead).map((bucket) =>
+    put(FUNNEL_BUCKETS, {
+      ...bucket,
+      [counter]: bucket[counter] + 1,
+      ...(won
+        ? {
+            wonValues: {
+              ...bucket.wonValues,
+              [won.currency]: (bucket.wonValues[won.currency] ?? 0) + won.amount,
+            },
+          }
+        : {}),
+    }),
+  );
 
-/** The lead with this change, and its bucket with one more of this step. */
+/** The lead with this change, and its buckets with one more of this step. */
 const step = (
   docs: DocLookup,
   lead: FunnelLeadDoc,
   change: Partial<FunnelLeadDoc>,
   counter: keyof FunnelCounts,
-) => [put(FUNNEL_LEADS, { ...lead, ...change }), put(FUNNEL_BUCKETS, counted(bucketOf(docs, lead), counter))];
+): DocChange[] => [put(FUNNEL_LEADS, { ...lead, ...change }), ...counted(docs, lead, counter)];
 
 /** The lead of a deal that is still open, or undefined when the deal or lead is unknown or already closed. */
 function openDealLead(docs: DocLookup, dealId: string): FunnelLeadDoc | undefined {
@@ -161,7 +190,7 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
         deal: null,
         wonValue: null,
       };
-      return [put(FUNNEL_LEADS, lead), put(FUNNEL_BUCKETS, counted(bucketOf(docs, lead), 'captured'))];
+      return [put(FUNNEL_LEADS, lead), ...counted(docs, lead, 'captured')];
     }
     case 'LeadQualified':
     case 'LeadDisqualified': {
@@ -187,13 +216,9 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
       const lead = openDealLead(docs, event.data.dealId);
       if (!lead) return [];
       const { amount, currency } = event.data.value;
-      const bucket = counted(bucketOf(docs, lead), 'won');
       return [
         put(FUNNEL_LEADS, { ...lead, deal: 'won', wonValue: { amount, currency } }),
-        put(FUNNEL_BUCKETS, {
-          ...bucket,
-          wonValues: { ...bucket.wonValues, [currency]: (bucket.wonValues[currency] ?? 0) + amount },
-        }),
+        ...counted(docs, lead, 'won', { amount, currency }),
       ];
     }
     case 'DealLost': {
@@ -208,16 +233,17 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
 }
 
 /**
- * Lead-source conversion funnel, by source and UTC day of capture. Every step is counted for the lead's
- * source and capture day, so that "from/to" selects leads by capture time and follows them to the end.
+ * Lead-source conversion funnel, by source and UTC day, month and all time of capture. Every step is counted
+ * for the lead's source and capture periods, so that "from/to" selects leads by capture time and follows them
+ * to the end.
  */
 export const funnelProjection: Projection = {
   name: 'funnel',
-  version: 1,
+  version: 2,
   collections: [
     { name: FUNNEL_LEADS, indexes: [{ field: 'capturedAt' }] },
     { name: FUNNEL_DEALS, indexes: [] },
-    { name: FUNNEL_BUCKETS, indexes: [{ field: 'day' }, { field: 'source' }] },
+    { name: FUNNEL_BUCKETS, indexes: [{ field: 'period' }, { field: 'day' }, { field: 'source' }] },
   ],
   touches,
   evolve,

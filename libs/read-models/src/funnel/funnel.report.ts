@@ -5,6 +5,7 @@ import {
   type FunnelBucketDoc,
   type FunnelCounts,
   type FunnelLeadDoc,
+  type FunnelPeriod,
   utcInstant,
 } from './funnel.projection';
 
@@ -87,6 +88,32 @@ function plan(from: string | undefined, to: string | undefined): { days: Range |
   return { days: between(firstDay, endDay), leads };
 }
 
+const nextMonth = (month: string): string => {
+  const [year, m] = [Number(month.slice(0, 4)), Number(month.slice(5, 7))];
+  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
+};
+
+/**
+ * Splits a range of whole days into the whole UTC months it holds (read from month buckets; null for none)
+ * and the days around them (read from day buckets), so that a year costs about 12 + 60 buckets per source.
+ */
+function planMonths(days: Range): { months: Range | null; days: Range[] } {
+  const gte = days.gte as string | undefined;
+  const lt = days.lt as string | undefined;
+  const firstMonth =
+    gte === undefined ? undefined : gte.endsWith('-01') ? gte.slice(0, 7) : nextMonth(gte.slice(0, 7));
+  const endMonth = lt?.slice(0, 7);
+  if (firstMonth !== undefined && endMonth !== undefined && firstMonth >= endMonth) {
+    return { months: null, days: [days] };
+  }
+  const around: Range[] = [];
+  if (gte !== undefined && firstMonth !== undefined && gte < `${firstMonth}-01`)
+    around.push(between(gte, `${firstMonth}-01`));
+  if (lt !== undefined && endMonth !== undefined && `${endMonth}-01` < lt)
+    around.push(between(`${endMonth}-01`, lt));
+  return { months: between(firstMonth, endMonth), days: around };
+}
+
 function instant(value: string | undefined, name: string): string | undefined {
   if (value === undefined) return undefined;
   const normalized = utcInstant(value);
@@ -127,10 +154,12 @@ export async function funnelReport(
   const addWon = (totals: SourceTotals, currency: string, amount: number) =>
     totals.wonValues.set(currency, (totals.wonValues.get(currency) ?? 0) + amount);
 
-  if (days) {
+  const addBuckets = async (period: FunnelPeriod, range?: Range) => {
     const buckets = await reader.find<FunnelBucketDoc>(FUNNEL_BUCKETS, {
-      ...(filter.source === undefined ? {} : { where: { source: filter.source } }),
-      ...(days.gte === undefined && days.lt === undefined ? {} : { range: { field: 'day', ...days } }),
+      where: { period, ...(filter.source === undefined ? {} : { source: filter.source }) },
+      ...(range === undefined || (range.gte === undefined && range.lt === undefined)
+        ? {}
+        : { range: { field: 'day', ...range } }),
     });
     for (const bucket of buckets) {
       const totals = totalsOf(bucket.source);
@@ -142,6 +171,14 @@ export async function funnelReport(
       totals.lost += bucket.lost;
       for (const [currency, amount] of Object.entries(bucket.wonValues)) addWon(totals, currency, amount);
     }
+  };
+
+  if (days && days.gte === undefined && days.lt === undefined) {
+    await addBuckets('all');
+  } else if (days) {
+    const split = planMonths(days);
+    if (split.months) await addBuckets('month', split.months);
+    for (const range of split.days) await addBuckets('day', range);
   }
   for (const range of leads) {
     // funnel_leads is indexed by capture time only; the source of at most two days of leads is checked here.

@@ -6,6 +6,7 @@ export {
   type FunnelCounts,
   type FunnelDealDoc,
   type FunnelLeadDoc,
+  type FunnelPeriod,
   funnelBucketId,
   funnelProjection,
 } from './funnel.projection';

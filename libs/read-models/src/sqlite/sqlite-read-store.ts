@@ -44,8 +44,6 @@ export class SqliteReadStore extends ReadStore {
   ) {
     super();
     this.reader = readerDb ? new SqliteReadStore(readerDb) : undefined;
-    // Read models are rewritten in large batches: a bigger page cache keeps their indexes in memory.
-    db.pragma('cache_size = -131072');
     db.exec(
       'CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL, version INTEGER NOT NULL)',
     );
