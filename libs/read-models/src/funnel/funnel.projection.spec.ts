@@ -212,15 +212,12 @@ describe('lead-source conversion funnel', () => {
       },
     };
     await funnelReport(reader, {}, '24');
-    expect(queries).toEqual([['funnel_buckets', { where: { period: 'all' } }]]);
+    expect(queries).toEqual([['funnel_buckets', { range: { field: 'key', gte: 'all:', lt: 'all;' } }]]);
 
     queries.length = 0;
     await funnelReport(reader, { from: '2026-03-01T10:00:00.000Z', to: '2026-03-03T08:00:00.000Z' }, '24');
     expect(queries).toEqual([
-      [
-        'funnel_buckets',
-        { where: { period: 'day' }, range: { field: 'day', gte: '2026-03-02', lt: '2026-03-03' } },
-      ],
+      ['funnel_buckets', { range: { field: 'key', gte: 'day:2026-03-02', lt: 'day:2026-03-03' } }],
       [
         'funnel_leads',
         { range: { field: 'capturedAt', gte: '2026-03-01T10:00:00.000Z', lt: '2026-03-02T00:00:00.000Z' } },
@@ -241,22 +238,22 @@ describe('lead-source conversion funnel', () => {
       [
         'funnel_buckets',
         {
-          where: { period: 'month', source: 'referral' },
-          range: { field: 'day', gte: '2026-02', lt: '2026-04' },
+          where: { source: 'referral' },
+          range: { field: 'key', gte: 'month:2026-02', lt: 'month:2026-04' },
         },
       ],
       [
         'funnel_buckets',
         {
-          where: { period: 'day', source: 'referral' },
-          range: { field: 'day', gte: '2026-01-15', lt: '2026-02-01' },
+          where: { source: 'referral' },
+          range: { field: 'key', gte: 'day:2026-01-15', lt: 'day:2026-02-01' },
         },
       ],
       [
         'funnel_buckets',
         {
-          where: { period: 'day', source: 'referral' },
-          range: { field: 'day', gte: '2026-04-01', lt: '2026-04-10' },
+          where: { source: 'referral' },
+          range: { field: 'key', gte: 'day:2026-04-01', lt: 'day:2026-04-10' },
         },
       ],
     ]);

@@ -48,6 +48,8 @@ export interface FunnelBucketDoc extends Doc, FunnelCounts {
   readonly period: FunnelPeriod;
   /** The period: YYYY-MM-DD for a day, YYYY-MM for a month, * for all time. */
   readonly day: string;
+  /** `<period>:<day>`: one index orders every bucket of a kind by time, for range queries. */
+  readonly key: string;
   /** Summed value of the won deals, per currency. */
   readonly wonValues: Readonly<Record<string, number>>;
 }
@@ -123,6 +125,7 @@ function bucketsOf(docs: DocLookup, lead: FunnelLeadDoc): FunnelBucketDoc[] {
         source: lead.source,
         period,
         day,
+        key: `${period}:${day}`,
         captured: 0,
         qualified: 0,
         disqualified: 0,
@@ -243,7 +246,7 @@ export const funnelProjection: Projection = {
   collections: [
     { name: FUNNEL_LEADS, indexes: [{ field: 'capturedAt' }] },
     { name: FUNNEL_DEALS, indexes: [] },
-    { name: FUNNEL_BUCKETS, indexes: [{ field: 'period' }, { field: 'day' }, { field: 'source' }] },
+    { name: FUNNEL_BUCKETS, indexes: [{ field: 'key' }, { field: 'source' }] },
   ],
   touches,
   evolve,

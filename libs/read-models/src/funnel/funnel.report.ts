@@ -154,12 +154,15 @@ export async function funnelReport(
   const addWon = (totals: SourceTotals, currency: string, amount: number) =>
     totals.wonValues.set(currency, (totals.wonValues.get(currency) ?? 0) + amount);
 
-  const addBuckets = async (period: FunnelPeriod, range?: Range) => {
+  const addBuckets = async (period: FunnelPeriod, range: Range = {}) => {
+    // Bucket keys are `<period>:<day>`; ';' sorts right after ':', so `<period>;` bounds them all.
     const buckets = await reader.find<FunnelBucketDoc>(FUNNEL_BUCKETS, {
-      where: { period, ...(filter.source === undefined ? {} : { source: filter.source }) },
-      ...(range === undefined || (range.gte === undefined && range.lt === undefined)
-        ? {}
-        : { range: { field: 'day', ...range } }),
+      ...(filter.source === undefined ? {} : { where: { source: filter.source } }),
+      range: {
+        field: 'key',
+        gte: `${period}:${range.gte ?? ''}`,
+        lt: range.lt === undefined ? `${period};` : `${period}:${range.lt}`,
+      },
     });
     for (const bucket of buckets) {
       const totals = totalsOf(bucket.source);
