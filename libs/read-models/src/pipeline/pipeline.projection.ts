@@ -108,8 +108,10 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
       const outcome = event.type === 'DealWon' ? 'won' : 'lost';
       // Out of the stage with the value it was counted with; into the outcome with the value the event states.
       const counted = { amount: deal.amount, currency: deal.currency };
+      // A closed deal leaves the pipeline for good (won and lost are final): its document goes, which keeps
+      // the collection, and an as-of fold in memory, to the open deals.
       return [
-        put(PIPELINE_DEALS, { ...deal, status: outcome }),
+        { collection: PIPELINE_DEALS, id: deal.id, doc: null },
         put(PIPELINE_TOTALS, {
           ...totals,
           open: { ...totals.open, [deal.stage]: tally(totals.open[deal.stage], counted, -1) },
@@ -127,7 +129,7 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
 /** Pipeline value by stage: open deals per stage, and won and lost deals, counted and summed per currency. */
 export const pipelineProjection: Projection = {
   name: 'pipeline',
-  version: 1,
+  version: 2,
   collections: [
     { name: PIPELINE_DEALS, indexes: [] },
     { name: PIPELINE_TOTALS, indexes: [] },
