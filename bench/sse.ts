@@ -2,30 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type NewEvent, SqliteEventStore, openSqliteDatabase } from '@app/event-store';
+import { SqliteEventStore, openSqliteDatabase } from '@app/event-store';
 import { EventSource } from 'eventsource';
 import { startService, stopService } from '../test/support/service-process';
+import { leadCaptured } from './sample-events';
 import { type Figure, latencies } from './stats';
-
-const captured = (i: number): NewEvent => ({
-  id: randomUUID(),
-  type: 'LeadCaptured',
-  data: {
-    leadId: randomUUID(),
-    name: `Lead ${i}`,
-    email: `lead${i}@example.com`,
-    source: 'web_form',
-    tags: ['bench'],
-    capturedAt: new Date().toISOString(),
-  },
-  metadata: {
-    occurredAt: new Date().toISOString(),
-    actor: 'bench',
-    correlationId: randomUUID(),
-    causationId: randomUUID(),
-    schemaVersion: 1,
-  },
-});
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -37,7 +18,7 @@ async function seed(dataDir: string, count: number): Promise<void> {
     for (let done = 0; done < count; done += 1000) {
       await Promise.all(
         Array.from({ length: Math.min(1000, count - done) }, (_, k) =>
-          store.appendToStream(`lead-${randomUUID()}`, [captured(done + k)], {
+          store.appendToStream(`lead-${randomUUID()}`, [leadCaptured(done + k)], {
             expectedRevision: 'no_stream',
           }),
         ),

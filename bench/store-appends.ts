@@ -1,29 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type NewEvent, SqliteEventStore, openSqliteDatabase } from '@app/event-store';
+import { SqliteEventStore, openSqliteDatabase } from '@app/event-store';
+import { leadCaptured } from './sample-events';
 import { type Figure, latencies, timed } from './stats';
-
-const event = (i: number): NewEvent => ({
-  id: randomUUID(),
-  type: 'LeadCaptured',
-  data: {
-    leadId: randomUUID(),
-    name: `Lead ${i}`,
-    email: `lead${i}@example.com`,
-    source: 'web_form',
-    tags: ['bench'],
-    capturedAt: new Date().toISOString(),
-  },
-  metadata: {
-    occurredAt: new Date().toISOString(),
-    actor: 'bench',
-    correlationId: randomUUID(),
-    causationId: randomUUID(),
-    schemaVersion: 1,
-  },
-});
 
 function withStore<T>(fn: (store: SqliteEventStore, file: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
@@ -45,7 +25,7 @@ export function sequentialAppends(seconds: number): Promise<Figure> {
     const elapsed = await timed(seconds, async (deadline) => {
       while (performance.now() < deadline) {
         const start = performance.now();
-        await store.appendToStream(`lead-${i}`, [event(i)], { expectedRevision: 'no_stream' });
+        await store.appendToStream(`lead-${i}`, [leadCaptured(i)], { expectedRevision: 'no_stream' });
         samples.push(performance.now() - start);
         i += 1;
       }
@@ -70,7 +50,7 @@ export function concurrentAppends(seconds: number, writers: number): Promise<Fig
           while (performance.now() < deadline) {
             const n = i++;
             const start = performance.now();
-            await store.appendToStream(`lead-${n}`, [event(n)], { expectedRevision: 'no_stream' });
+            await store.appendToStream(`lead-${n}`, [leadCaptured(n)], { expectedRevision: 'no_stream' });
             samples.push(performance.now() - start);
           }
         }),
@@ -94,7 +74,7 @@ export function batchAppends(seconds: number, size: number): Promise<Figure> {
     let events = 0;
     const elapsed = await timed(seconds, async (deadline) => {
       for (let i = 0; performance.now() < deadline; i++) {
-        const batch = Array.from({ length: size }, (_, k) => event(i * size + k));
+        const batch = Array.from({ length: size }, (_, k) => leadCaptured(i * size + k));
         const start = performance.now();
         await store.appendToStream(`deal-${i}`, batch, { expectedRevision: 'no_stream' });
         samples.push(performance.now() - start);
@@ -118,7 +98,7 @@ export function rawInserts(count: number): Promise<Figure> {
       const insert = db.prepare(
         'INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
       );
-      const rows = Array.from({ length: count }, (_, i) => event(i));
+      const rows = Array.from({ length: count }, (_, i) => leadCaptured(i));
       const start = performance.now();
       db.transaction(() => {
         rows.forEach((e, i) =>

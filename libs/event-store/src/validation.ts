@@ -1,5 +1,5 @@
 import { InvalidAppendError } from './errors';
-import type { NewEvent } from './event-store.port';
+import type { ExpectedRevision, NewEvent } from './event-store.port';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,5 +21,19 @@ export function assertAppendable(streamId: string, events: readonly NewEvent[]):
     if (event.type.length === 0 || event.type.startsWith('$')) {
       throw new InvalidAppendError(`"${event.type}" is not an event type an application may write`);
     }
+  }
+}
+
+/** Whether a stream whose last revision is `current` (-1: no stream) meets the writer's expectation. */
+export function revisionMatches(expected: ExpectedRevision, current: number): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return current === -1;
+    case 'stream_exists':
+      return current >= 0;
+    default:
+      return current === expected;
   }
 }

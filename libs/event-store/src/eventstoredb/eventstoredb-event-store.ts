@@ -1,3 +1,4 @@
+import { revisionMatches } from '../validation';
 import {
   type AllStreamRecordedEvent,
   type AllStreamResolvedEvent,
@@ -41,7 +42,6 @@ import {
   logFilter,
   logScope,
   readAllFrom,
-  revisionMatches,
   toClientExpectedRevision,
   toEsdbPosition,
   toEventData,

@@ -1,3 +1,4 @@
+import { revisionMatches } from '../validation';
 import {
   type AllStreamRecordedEvent,
   BACKWARDS,
@@ -37,7 +38,6 @@ import {
   logFilter,
   logScope,
   readAllFrom,
-  revisionMatches,
   toClientExpectedRevision,
   toEventData,
   toPosition,

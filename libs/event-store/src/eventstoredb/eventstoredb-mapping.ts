@@ -63,19 +63,6 @@ export function toClientExpectedRevision(expected: ExpectedRevision): AppendExpe
 export const exactExpectation = (current: number): ExpectedRevision =>
   current === -1 ? 'no_stream' : current;
 
-export function revisionMatches(expected: ExpectedRevision, current: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return current === -1;
-    case 'stream_exists':
-      return current >= 0;
-    default:
-      return current === expected;
-  }
-}
-
 /** Only a loose expectation may be retried against a newer revision after a lost race. */
 export const isLooseExpectation = (expected: ExpectedRevision): boolean =>
   expected === 'any' || expected === 'stream_exists';

@@ -12,7 +12,7 @@ import {
   type Unsubscribe,
 } from '../event-store.port';
 import { GENESIS_HASH, chainEvents } from '../integrity';
-import { assertAppendable } from '../validation';
+import { assertAppendable, revisionMatches } from '../validation';
 import type { SqliteDatabase } from './sqlite-database';
 
 interface EventRow {
@@ -293,19 +293,6 @@ export class SqliteEventStore extends EventStore {
 
   private notify(head: Position): void {
     for (const listener of this.listeners) listener(head);
-  }
-}
-
-function revisionMatches(expected: ExpectedRevision, current: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return current === -1;
-    case 'stream_exists':
-      return current >= 0;
-    default:
-      return current === expected;
   }
 }
 
