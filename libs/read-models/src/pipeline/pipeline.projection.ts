@@ -1,4 +1,4 @@
-import { type DealStatus, type Money, type Stage, STAGES, isDealEvent } from '@app/domain';
+import { type Money, type Stage, STAGES, isDealEvent } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Doc, DocChange, DocLookup, DocRef, Projection } from '../projection';
 
@@ -7,11 +7,10 @@ export const PIPELINE_TOTALS = 'pipeline_totals';
 /** The one totals document: the report reads a single document, however many deals there are. */
 export const PIPELINE_TOTALS_ID = 'all';
 
-/** What the pipeline needs to know of a deal to move its value between stages and outcomes. */
+/** An open deal, as the pipeline needs it to move its value between stages and to an outcome. */
 export interface PipelineDealDoc extends Doc {
   readonly id: string;
   readonly stage: Stage;
-  readonly status: DealStatus;
   readonly amount: number;
   readonly currency: string;
 }
@@ -79,7 +78,6 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
       const created: PipelineDealDoc = {
         id: dealId,
         stage,
-        status: 'open',
         amount: value.amount,
         currency: value.currency,
       };
@@ -92,7 +90,7 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
       ];
     }
     case 'StageAdvanced': {
-      if (deal?.status !== 'open') return [];
+      if (!deal) return [];
       const { to } = event.data;
       // The event carries no value: the deal document knows what was counted in the stage it leaves.
       const value = { amount: deal.amount, currency: deal.currency };
@@ -104,7 +102,7 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
     }
     case 'DealWon':
     case 'DealLost': {
-      if (deal?.status !== 'open') return [];
+      if (!deal) return [];
       const outcome = event.type === 'DealWon' ? 'won' : 'lost';
       // Out of the stage with the value it was counted with; into the outcome with the value the event states.
       const counted = { amount: deal.amount, currency: deal.currency };
