@@ -127,7 +127,7 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
 /** Pipeline value by stage: open deals per stage, and won and lost deals, counted and summed per currency. */
 export const pipelineProjection: Projection = {
   name: 'pipeline',
-  version: 2,
+  version: 3,
   collections: [
     { name: PIPELINE_DEALS, indexes: [] },
     { name: PIPELINE_TOTALS, indexes: [] },
