@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type ExecutionContext, createParamDecorator } from '@nestjs/common';
+import { canonicalJson } from '@app/event-store';
 import type { FastifyRequest } from 'fastify';
 import type { CommandMeta } from '@app/application';
 import { ProblemException } from './problem';
@@ -35,18 +36,6 @@ function expectedRevision(request: FastifyRequest): number | undefined {
     ]);
   }
   return Number(match[1]);
-}
-
-/** JSON with object keys sorted, so that the same body always has the same fingerprint. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 export function commandMetaOf(request: FastifyRequest): CommandMeta {
