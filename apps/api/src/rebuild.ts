@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   const names = process.argv.slice(2);
   const unknown = names.filter((name) => !PROJECTIONS.some((p) => p.name === name));
   if (unknown.length > 0) {
-    throw new Error(`unknown projection ${unknown.join(', ')}; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
+    throw new Error(
+      `unknown projection ${unknown.join(', ')}; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`,
+    );
   }
   const projections = names.length === 0 ? PROJECTIONS : PROJECTIONS.filter((p) => names.includes(p.name));
 

@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Matches, ValidateIf } from 'class-validator';
+import { Matches } from 'class-validator';
+import { Optional } from '../http/fields';
 import { QueryDocs } from '../http/openapi-docs';
 import { VerifyAuditQuery } from './queries/verify-audit.query';
 
@@ -10,7 +11,7 @@ export class VerifyAuditQueryDto {
     required: false,
     description: 'One stream to check, such as deal-<id>; all streams when absent',
   })
-  @ValidateIf((_: object, value: unknown) => value !== undefined)
+  @Optional()
   @Matches(/^(lead|deal)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
     message: '$property must be a stream name: lead-<uuid> or deal-<uuid>',
   })

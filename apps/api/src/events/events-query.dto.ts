@@ -1,14 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
-import { OneOf } from '../http/fields';
+import { IsInt, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { OneOf, Optional, POSITION_PATTERN } from '../http/fields';
 import { EVENT_TYPE_PATTERN } from './event-selection';
-
-const optional = () => ValidateIf((_: object, value: unknown) => value !== undefined);
 
 /** A category is the part of a stream name before its first dash, so it has none itself. */
 export const CATEGORY_PATTERN = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
-export const POSITION_PATTERN = /^\d{1,20}$/;
 const MAX_TYPES = 50;
 
 export const typesOf = (types: string): string[] => types.split(',');
@@ -32,7 +29,7 @@ export class EventsQueryDto {
       'wins over it.',
     example: '1042',
   })
-  @optional()
+  @Optional()
   @Matches(POSITION_PATTERN, { message: '$property must be a log position (digits)' })
   after?: string;
 
@@ -42,7 +39,7 @@ export class EventsQueryDto {
     description: `Only these event types, comma-separated (at most ${MAX_TYPES})`,
     example: 'DealWon,DealLost',
   })
-  @optional()
+  @Optional()
   @IsString()
   @MaxLength(2000)
   @ValidateBy({
@@ -66,7 +63,7 @@ export class EventsQueryDto {
     description: 'Only the events of the streams of this category: `deal` selects the streams `deal-…`',
     example: 'deal',
   })
-  @optional()
+  @Optional()
   @IsString()
   @MaxLength(50)
   @Matches(CATEGORY_PATTERN, {
@@ -82,7 +79,7 @@ export class EventsQueryDto {
     default: 100,
     description: 'Events per page; only with Accept: application/json',
   })
-  @optional()
+  @Optional()
   @Type(() => Number)
   @IsInt({ message: '$property must be an integer from 1 to 1000' })
   @Min(1, { message: '$property must be an integer from 1 to 1000' })

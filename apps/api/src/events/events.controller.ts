@@ -15,7 +15,8 @@ import { ProblemException, problemType } from '../http/problem';
 import { EventPageDto } from './event-message.dto';
 import type { EventSelection } from './event-selection';
 import { CLOSED_EVENT } from './event-stream.connection';
-import { EventsQueryDto, POSITION_PATTERN, typesOf } from './events-query.dto';
+import { POSITION_PATTERN } from '../http/fields';
+import { EventsQueryDto, typesOf } from './events-query.dto';
 import { PAGE_SCAN_LIMIT, EventsService } from './events.service';
 
 type Representation = 'stream' | 'page';

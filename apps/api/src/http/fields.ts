@@ -31,8 +31,13 @@ interface FieldOptions {
   readonly example?: unknown;
 }
 
-const presence = (optional: boolean | undefined) =>
-  optional ? ValidateIf((_: object, value: unknown) => value !== undefined) : IsDefined();
+/** A global log position as the API writes it: a string of digits (it may exceed 2^53). */
+export const POSITION_PATTERN = /^\d{1,20}$/;
+
+/** An optional field or parameter: validated only when given (so `null` is refused like any wrong type). */
+export const Optional = () => ValidateIf((_: object, value: unknown) => value !== undefined);
+
+const presence = (optional: boolean | undefined) => (optional ? Optional() : IsDefined());
 
 export const Text = (max: number, options: FieldOptions = {}) =>
   applyDecorators(

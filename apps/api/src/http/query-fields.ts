@@ -2,15 +2,13 @@ import { STAGES } from '@app/domain';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
-import { OneOf, Slug, Text, Uuid } from './fields';
-
-const optional = () => ValidateIf((_: object, value: unknown) => value !== undefined);
+import { IsInt, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { OneOf, Optional, POSITION_PATTERN, Slug, Text, Uuid } from './fields';
 
 export const Instant = (description: string) =>
   applyDecorators(
     ApiProperty({ type: String, format: 'date-time', required: false, description }),
-    optional(),
+    Optional(),
     ValidateBy({
       name: 'isInstant',
       validator: {
@@ -31,14 +29,14 @@ export class ReadQueryDto {
     description:
       'Answer only once the read models include this log position (read-your-writes); also X-Min-Position',
   })
-  @optional()
-  @Matches(/^\d{1,20}$/, { message: '$property must be a log position (digits)' })
+  @Optional()
+  @Matches(POSITION_PATTERN, { message: '$property must be a log position (digits)' })
   minPosition?: string;
 }
 
 class PageQueryDto extends ReadQueryDto {
   @ApiProperty({ type: Number, required: false, minimum: 1, maximum: 100, default: 20 })
-  @optional()
+  @Optional()
   @Type(() => Number)
   @IsInt({ message: '$property must be an integer from 1 to 100' })
   @Min(1, { message: '$property must be an integer from 1 to 100' })
@@ -46,7 +44,7 @@ class PageQueryDto extends ReadQueryDto {
   limit?: number;
 
   @ApiProperty({ type: String, required: false, description: 'nextCursor of the previous page' })
-  @optional()
+  @Optional()
   @Matches(/^[A-Za-z0-9_-]{1,500}$/, { message: '$property must be a nextCursor this API gave' })
   cursor?: string;
 }

@@ -14,6 +14,7 @@ import {
   WrongExpectedRevisionError,
 } from '@app/event-store';
 import { Injectable } from '@nestjs/common';
+import { foldHistory } from './aggregate-loader';
 import { ContentionError, IdempotencyKeyReusedError, RevisionMismatchError } from './command-errors';
 import type { CommandMeta, CommandResult } from './command-meta';
 
@@ -55,7 +56,7 @@ export class AggregateCommandExecutor {
       if (meta.expectedRevision !== undefined && revision >= 0 && meta.expectedRevision !== revision) {
         throw new RevisionMismatchError(meta.expectedRevision, revision);
       }
-      const state = history.reduce((s, e) => decider.evolve(s, e as unknown as E), decider.initialState());
+      const state = foldHistory(decider, history);
       const now = new Date().toISOString();
       const events = decider.decide(request.command(now), state);
       try {

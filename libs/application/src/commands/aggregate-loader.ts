@@ -15,9 +15,16 @@ export class AggregateLoader {
   ): Promise<{ state: S; revision: number }> {
     const all = await this.store.readStream(streamId);
     const history = asOf ? eventsUntil(all, asOf) : all;
-    const state = history.reduce((s, e) => decider.evolve(s, e as unknown as E), decider.initialState());
-    return { state, revision: history.length - 1 };
+    return { state: foldHistory(decider, history), revision: history.length - 1 };
   }
+}
+
+/** The state after these events, folded with the domain's own evolve from its initial state. */
+export function foldHistory<S, E>(
+  decider: Pick<Decider<never, S, E>, 'initialState' | 'evolve'>,
+  history: readonly RecordedEvent[],
+): S {
+  return history.reduce((s, e) => decider.evolve(s, e as unknown as E), decider.initialState());
 }
 
 /** The events that had occurred by a moment: the stream's prefix up to it. */
