@@ -4,11 +4,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig, openReadStore } from '@app/application';
+import { AsOfFolder, loadConfig, openReadStore } from '@app/application';
 import { STAGES, dealIdForLead } from '@app/domain';
 import { SqliteEventStore, openSqliteDatabase } from '@app/event-store';
 import {
-  MemoryDocuments,
   PROJECTIONS,
   ProjectionRunner,
   funnelReport,
@@ -224,17 +223,11 @@ export async function readSide(target: number): Promise<Figure[]> {
       });
     }
 
+    // The service's own as-of path.
+    const folder = new AsOfFolder(events);
     const asOf = async () => {
-      const documents = new MemoryDocuments();
-      let after = 0n;
-      for (;;) {
-        const batch = await events.readAll({ after, maxCount: 5000 });
-        if (batch.length === 0) break;
-        for (const event of batch)
-          if (event.metadata.occurredAt <= middle) documents.apply(pipelineProjection, event);
-        after = batch[batch.length - 1]!.position;
-      }
-      return pipelineReport(documents, after.toString());
+      const { documents, position } = await folder.fold([pipelineProjection], new Date(middle));
+      return pipelineReport(documents, position.toString());
     };
     const asOfStats = await measure(3, asOf);
     figures.push({
