@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { dealIdForLead } from '@app/domain';
-import { lead, qualification, removeDataDir, startApp, type TestApp } from './support/test-app';
+import {
+  lead,
+  qualification,
+  qualifiedLead,
+  removeDataDir,
+  startApp,
+  type TestApp,
+} from './support/test-app';
 
 describe('Commands over HTTP: from a captured lead to a won or lost deal', () => {
   let t: TestApp;
@@ -11,12 +18,6 @@ describe('Commands over HTTP: from a captured lead to a won or lost deal', () =>
     await t.close();
     removeDataDir(t.dataDir);
   });
-
-  async function qualifiedLead(): Promise<string> {
-    const captured = await t.http().post('/leads').send(lead()).expect(201);
-    await t.http().post(`/leads/${captured.body.id}/qualify`).send(qualification()).expect(200);
-    return captured.body.id as string;
-  }
 
   it('captures a lead, qualifies it, creates its deal, moves it through the pipeline and wins it', async () => {
     const captured = await t
@@ -147,7 +148,7 @@ describe('Commands over HTTP: from a captured lead to a won or lost deal', () =>
   });
 
   it('loses a deal with its reason and competitor', async () => {
-    const leadId = await qualifiedLead();
+    const leadId = await qualifiedLead(t);
     const dealId = (
       await t
         .http()
@@ -207,7 +208,7 @@ describe('Commands over HTTP: from a captured lead to a won or lost deal', () =>
   });
 
   it('accepts a dealId only when it is the one derived from the lead', async () => {
-    const leadId = await qualifiedLead();
+    const leadId = await qualifiedLead(t);
     const body = {
       leadId,
       title: 'x',
@@ -228,7 +229,7 @@ describe('Commands over HTTP: from a captured lead to a won or lost deal', () =>
   });
 
   it('accepts a command without a body when no field is required', async () => {
-    const leadId = await qualifiedLead();
+    const leadId = await qualifiedLead(t);
     const dealId = (
       await t
         .http()

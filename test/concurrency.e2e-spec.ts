@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { lead, qualification, removeDataDir, startApp, type TestApp } from './support/test-app';
+import { lead, openDeal, qualifiedLead, removeDataDir, startApp, type TestApp } from './support/test-app';
 
 describe('Concurrent commands', () => {
   let t: TestApp;
@@ -11,30 +11,8 @@ describe('Concurrent commands', () => {
     removeDataDir(t.dataDir);
   });
 
-  async function qualifiedLead(): Promise<string> {
-    const leadId = (await t.http().post('/leads').send(lead()).expect(201)).body.id as string;
-    await t.http().post(`/leads/${leadId}/qualify`).send(qualification()).expect(200);
-    return leadId;
-  }
-
-  async function openDeal(): Promise<string> {
-    const leadId = await qualifiedLead();
-    return (
-      await t
-        .http()
-        .post('/deals')
-        .send({
-          leadId,
-          title: 'Race',
-          value: { amount: 100, currency: 'EUR' },
-          expectedCloseDate: '2026-12-31',
-        })
-        .expect(201)
-    ).body.id as string;
-  }
-
   it('20 concurrent commands with one If-Match: exactly one succeeds, the others get 412', async () => {
-    const dealId = await openDeal();
+    const dealId = await openDeal(t);
     const stages = ['demo', 'proposal', 'negotiation'];
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -52,7 +30,7 @@ describe('Concurrent commands', () => {
   });
 
   it('without If-Match, a command that loses a race is decided again on the new state', async () => {
-    const dealId = await openDeal();
+    const dealId = await openDeal(t);
     const responses = await Promise.all([
       ...Array.from({ length: 10 }, () => t.http().post(`/deals/${dealId}/win`).send({})),
       ...Array.from({ length: 10 }, () => t.http().post(`/deals/${dealId}/lose`).send({ reason: 'race' })),
@@ -66,7 +44,7 @@ describe('Concurrent commands', () => {
   });
 
   it('without If-Match, concurrent moves to different stages all apply when each is still forward', async () => {
-    const dealId = await openDeal();
+    const dealId = await openDeal(t);
     // demo then proposal then negotiation are each forward of the one before, whichever order they land in,
     // unless a later stage landed first; every answer is a success or the STAGE_NOT_FORWARD rule.
     const responses = await Promise.all(
@@ -81,7 +59,7 @@ describe('Concurrent commands', () => {
   });
 
   it('at most one deal per lead, however many requests race to create it', async () => {
-    const leadId = await qualifiedLead();
+    const leadId = await qualifiedLead(t);
     const responses = await Promise.all(
       Array.from({ length: 15 }, (_, i) =>
         t

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { lead, problemOf, qualification, removeDataDir, startApp, type TestApp } from './support/test-app';
+import {
+  lead,
+  openDeal,
+  problemOf,
+  qualification,
+  removeDataDir,
+  startApp,
+  type TestApp,
+} from './support/test-app';
 
 describe('Errors: every refusal is problem+json, names the field or the rule, and writes nothing', () => {
   let t: TestApp;
@@ -26,22 +34,6 @@ describe('Errors: every refusal is problem+json, names the field or the rule, an
 
   async function capturedLead(): Promise<string> {
     return (await t.http().post('/leads').send(lead()).expect(201)).body.id as string;
-  }
-
-  async function openDeal(): Promise<string> {
-    const leadId = await capturedLead();
-    await t.http().post(`/leads/${leadId}/qualify`).send(qualification()).expect(200);
-    const created = await t
-      .http()
-      .post('/deals')
-      .send({
-        leadId,
-        title: 'Deal',
-        value: { amount: 1000, currency: 'EUR' },
-        expectedCloseDate: '2026-12-31',
-      })
-      .expect(201);
-    return created.body.id as string;
   }
 
   describe('400', () => {
@@ -96,14 +88,14 @@ describe('Errors: every refusal is problem+json, names the field or the rule, an
     });
 
     it('a stage outside the pipeline and a disqualification reason outside the list', async () => {
-      const dealId = await openDeal();
+      const dealId = await openDeal(t);
       await refused(() => t.http().post(`/deals/${dealId}/advance`).send({ stage: 'closing' }), 400);
       const leadId = await capturedLead();
       await refused(() => t.http().post(`/leads/${leadId}/disqualify`).send({ reason: 'bored' }), 400);
     });
 
     it('a lost deal without a reason', async () => {
-      const dealId = await openDeal();
+      const dealId = await openDeal(t);
       const problem = await refused(() => t.http().post(`/deals/${dealId}/lose`).send({}), 400);
       expect(problem.errors!.map((e) => e.field)).toEqual(['reason']);
     });
@@ -222,7 +214,7 @@ describe('Errors: every refusal is problem+json, names the field or the rule, an
     });
 
     it('a stage move backwards or to the same stage', async () => {
-      const dealId = await openDeal();
+      const dealId = await openDeal(t);
       await t.http().post(`/deals/${dealId}/advance`).send({ stage: 'proposal' }).expect(200);
       expect(
         (await refused(() => t.http().post(`/deals/${dealId}/advance`).send({ stage: 'demo' }), 409)).code,
@@ -231,7 +223,7 @@ describe('Errors: every refusal is problem+json, names the field or the rule, an
     });
 
     it('anything on a closed deal', async () => {
-      const dealId = await openDeal();
+      const dealId = await openDeal(t);
       await t.http().post(`/deals/${dealId}/lose`).send({ reason: 'timing' }).expect(200);
       for (const [path, body] of [
         ['win', {}],

@@ -68,3 +68,25 @@ export const problemOf = (response: { status: number; headers: Record<string, st
     errors?: { field: string; reason: string }[];
   };
 };
+
+/** The body of POST /deals for a lead. */
+export const dealFor = (leadId: string, overrides: Record<string, unknown> = {}) => ({
+  leadId,
+  title: 'Deal',
+  value: { amount: 1000, currency: 'EUR' },
+  expectedCloseDate: '2026-12-31',
+  ...overrides,
+});
+
+/** A lead captured and qualified over HTTP; its id. */
+export async function qualifiedLead(t: TestApp, overrides: Record<string, unknown> = {}): Promise<string> {
+  const leadId = (await t.http().post('/leads').send(lead(overrides)).expect(201)).body.id as string;
+  await t.http().post(`/leads/${leadId}/qualify`).send(qualification()).expect(200);
+  return leadId;
+}
+
+/** An open deal of a new qualified lead, created over HTTP; its id. */
+export async function openDeal(t: TestApp, deal: Record<string, unknown> = {}): Promise<string> {
+  const leadId = await qualifiedLead(t);
+  return (await t.http().post('/deals').send(dealFor(leadId, deal)).expect(201)).body.id as string;
+}
