@@ -8,8 +8,10 @@ import { AsOfFolder, loadConfig, openReadStore } from '@app/application';
 import { STAGES, dealIdForLead } from '@app/domain';
 import { SqliteEventStore, openSqliteDatabase } from '@app/event-store';
 import {
+  type DocChange,
   PROJECTIONS,
   ProjectionRunner,
+  type ReadStore,
   funnelReport,
   pipelineProjection,
   pipelineReport,
@@ -34,7 +36,7 @@ const CURRENCIES = ['EUR', 'USD', 'GBP'];
  * 10,000 rows): leads from eight sources over a year, most qualified, deals moving through the stages,
  * won or lost. Answers the time of the middle of the log, for as-of queries.
  */
-function writeLog(file: string, target: number): { events: number; middle: string } {
+export function writeLog(file: string, target: number): { events: number; middle: string } {
   const db = openSqliteDatabase(file);
   new SqliteEventStore(db);
   const insert = db.prepare(
@@ -200,6 +202,8 @@ export async function readSide(target: number): Promise<Figure[]> {
       note: `${(rebuildRate / rawRate).toFixed(2)}x the raw read`,
     });
 
+    figures.push(await documentWrites(store, dir, count, rebuildRate));
+
     const position = runner.lowestCheckpoint().toString();
     const pipeline = () => store.snapshot((r) => pipelineReport(r, position));
     const funnel = () => store.snapshot((r) => funnelReport(r, {}, position));
@@ -276,6 +280,41 @@ export async function readSide(target: number): Promise<Figure[]> {
     return figures;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The ceiling of a rebuild on this machine: the documents the rebuild wrote, written again into a fresh read
+ * store in commits of the same size, with no log to read and nothing to fold.
+ */
+async function documentWrites(
+  built: ReadStore,
+  dir: string,
+  events: number,
+  rebuildRate: number,
+): Promise<Figure> {
+  const changes: DocChange[] = [];
+  for (const projection of PROJECTIONS) {
+    for (const { name } of projection.collections) {
+      for (const doc of await built.find(name, {})) changes.push({ collection: name, id: doc.id, doc });
+    }
+  }
+  const fresh = await openReadStore(loadConfig({ DATA_DIR: join(dir, 'documents-only') }));
+  try {
+    const perCommit = Math.ceil(changes.length / (events / 5000));
+    const started = performance.now();
+    for (let i = 0; i < changes.length; i += perCommit) {
+      await fresh.store.commit({ changes: changes.slice(i, i + perCommit), checkpoints: [] });
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      name: `reference: writing the rebuild's ${changes.length} documents alone (no log, no fold)`,
+      unit: 'events/s',
+      rate: events / seconds,
+      note: `${Math.round(changes.length / seconds)} documents/s; the rebuild runs at ${(rebuildRate / (events / seconds)).toFixed(2)}x this ceiling`,
+    };
+  } finally {
+    await fresh.close();
   }
 }
 

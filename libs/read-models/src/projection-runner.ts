@@ -24,8 +24,6 @@ interface Waiter {
   readonly resolve: (reached: boolean) => void;
 }
 
-const key = (collection: string, id: string) => `${collection}\u0000${id}`;
-
 /**
  * Follows the durable event log and keeps the projections' documents up to date: catch-up from each
  * projection's checkpoint, then live as events land. Each batch's document changes and the checkpoints are
@@ -171,11 +169,22 @@ export class ProjectionRunner {
 
   /** Applies a projection's pure evolve to the batch, over the documents it names; answers the net changes. */
   private async fold(projection: Projection, events: readonly RecordedEvent[]): Promise<DocChange[]> {
-    const docs = new Map<string, Doc | null>();
-    const dirty = new Map<string, DocRef>();
-    const lookup: DocLookup = (collection, id) => docs.get(key(collection, id)) ?? undefined;
+    // Per collection: id -> the document as it stands (null: known not to exist).
+    const docs = new Map<string, Map<string, Doc | null>>();
+    const dirty = new Map<string, Set<string>>();
+    // Per collection: the ids the store held when they were loaded.
+    const stored = new Map<string, Set<string>>();
+    const inCollection = (collection: string) => {
+      let map = docs.get(collection);
+      if (!map) {
+        map = new Map();
+        docs.set(collection, map);
+      }
+      return map;
+    };
+    const lookup: DocLookup = (collection, id) => docs.get(collection)?.get(id) ?? undefined;
     const strictLookup: DocLookup = (collection, id) => {
-      const doc = docs.get(key(collection, id));
+      const doc = docs.get(collection)?.get(id);
       if (doc === undefined) {
         throw new Error(
           `projection ${projection.name} read ${collection}/${id} without naming it in touches`,
@@ -184,39 +193,70 @@ export class ProjectionRunner {
       return doc ?? undefined;
     };
 
-    const load = async (refs: readonly DocRef[]) => {
-      const missing = new Map<string, string[]>();
+    /** The named documents not loaded yet, per collection; undefined when all are. */
+    const missingOf = (refs: readonly DocRef[]) => {
+      let missing: Map<string, string[]> | undefined;
       for (const ref of refs) {
-        if (docs.has(key(ref.collection, ref.id))) continue;
-        const ids = missing.get(ref.collection) ?? [];
-        ids.push(ref.id);
-        missing.set(ref.collection, ids);
+        if (docs.get(ref.collection)?.has(ref.id)) continue;
+        missing ??= new Map();
+        const ids = missing.get(ref.collection);
+        if (ids) ids.push(ref.id);
+        else missing.set(ref.collection, [ref.id]);
       }
+      return missing;
+    };
+    const load = async (missing: Map<string, string[]>) => {
       for (const [collection, ids] of missing) {
         const found = await this.store.getMany(collection, ids);
-        for (const id of ids) docs.set(key(collection, id), found.get(id) ?? null);
+        const map = inCollection(collection);
+        for (const id of ids) map.set(id, found.get(id) ?? null);
+        if (found.size > 0) {
+          const held = stored.get(collection) ?? new Set<string>();
+          for (const id of found.keys()) held.add(id);
+          stored.set(collection, held);
+        }
       }
-      return missing.size > 0;
     };
     /** Loads what touches names, again and again while loaded documents reveal more to load. */
-    const resolve = async (event: RecordedEvent) => {
+    const resolve = async (event: RecordedEvent, missing: Map<string, string[]>) => {
       for (let round = 0; round < 10; round++) {
-        if (!(await load(projection.touches(event, lookup)))) return;
+        await load(missing);
+        const more = missingOf(projection.touches(event, lookup));
+        if (!more) return;
+        missing = more;
       }
       throw new Error(`projection ${projection.name}: touches keeps naming new documents for ${event.id}`);
     };
 
     // Prefetch for the whole batch in one read per collection, then top up per event.
-    await load(events.flatMap((event) => projection.touches(event)));
+    const prefetch = missingOf(events.flatMap((event) => projection.touches(event)));
+    if (prefetch) await load(prefetch);
     for (const event of events) {
-      await resolve(event);
+      // Synchronous unless the event names documents not loaded yet.
+      const missing = missingOf(projection.touches(event, lookup));
+      if (missing) await resolve(event, missing);
       for (const change of projection.evolve(event, strictLookup)) {
-        const k = key(change.collection, change.id);
-        docs.set(k, change.doc);
-        dirty.set(k, { collection: change.collection, id: change.id });
+        inCollection(change.collection).set(change.id, change.doc);
+        let ids = dirty.get(change.collection);
+        if (!ids) {
+          ids = new Set();
+          dirty.set(change.collection, ids);
+        }
+        ids.add(change.id);
       }
     }
-    return [...dirty.entries()].map(([k, ref]) => ({ ...ref, doc: docs.get(k) ?? null }));
+    const changes: DocChange[] = [];
+    for (const [collection, ids] of dirty) {
+      const map = inCollection(collection);
+      const before = stored.get(collection);
+      for (const id of ids) {
+        const doc = map.get(id) ?? null;
+        // A document made and deleted within the batch never reaches the store.
+        if (doc === null && !before?.has(id)) continue;
+        changes.push({ collection, id, doc });
+      }
+    }
+    return changes;
   }
 
   private release(): void {

@@ -20,12 +20,15 @@ export function openSqliteDatabase(
      * the last transactions whole, which a projection then simply redoes from its older checkpoint.
      */
     readonly synchronous?: 'FULL' | 'NORMAL';
+    /** Page size for a new file (an existing file keeps its own): larger pages suit large documents. */
+    readonly pageSize?: number;
   } = {},
 ): SqliteDatabase {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    if (options.pageSize !== undefined) db.pragma(`page_size = ${Math.floor(options.pageSize)}`);
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (String(mode).toLowerCase() !== 'wal') {
       throw new Error(`could not switch ${file} to WAL mode (it is in ${String(mode)} mode)`);

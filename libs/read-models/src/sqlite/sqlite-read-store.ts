@@ -13,19 +13,40 @@ type Statement = Database.Statement<unknown[]>;
 
 interface CollectionTables {
   readonly table: string;
-  /** Indexed scalar fields, as generated columns. */
+  /** Indexed scalar fields, each a column (f_<field>) written beside the document. */
   readonly fields: ReadonlySet<string>;
+  readonly indexed: readonly string[];
   /** Indexed array fields, each in a side table of (id, value). */
   readonly multi: ReadonlyMap<string, string>;
+  /** Writes the document and its indexed columns. */
+  readonly upsert: string;
+}
+
+/** An indexed field's column value, as SQLite's json_extract would give it (booleans as 0/1). */
+function columnValue(value: unknown): string | number | bigint | null {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'bigint':
+      return value;
+    case 'boolean':
+      return value ? 1 : 0;
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return null;
+    case 'object':
+      return value === null ? null : JSON.stringify(value);
+  }
 }
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 const FIELD = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /**
- * The embedded read store on SQLite: one table per collection (id, JSON document), indexed fields as
- * generated columns with an index, array fields in side tables, and the checkpoints table; each commit is
- * one transaction (WAL, synchronous=FULL).
+ * The embedded read store on SQLite: one table per collection (id, JSON document), each indexed field in a
+ * column of its own written beside the document, with an index, array fields in side tables, and the checkpoints table; each commit is
+ * one transaction (WAL; the service opens it with synchronous=NORMAL, as the documents can be rebuilt).
  */
 export class SqliteReadStore extends ReadStore {
   private readonly collections = new Map<string, CollectionTables>();
@@ -52,6 +73,7 @@ export class SqliteReadStore extends ReadStore {
   prepare(projections: readonly Projection[]): Promise<void> {
     this.db.transaction(() => {
       for (const projection of projections) {
+        this.dropEarlierLayout(projection);
         for (const spec of projection.collections) this.createCollection(spec.name, spec.indexes);
       }
     })();
@@ -78,10 +100,8 @@ export class SqliteReadStore extends ReadStore {
     if (!NAME.test(name)) throw new Error(`"${name}" is not a valid collection name`);
     const table = `doc_${name}`;
     this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
-    const existing = new Set(
-      (this.db.prepare(`PRAGMA table_xinfo(${table})`).all() as { name: string }[]).map((c) => c.name),
-    );
-    const fields = new Set<string>();
+    const existing = new Set(this.columns(table).map((c) => c.name));
+    const fields: string[] = [];
     const multi = new Map<string, string>();
     for (const index of indexes) {
       if (!FIELD.test(index.field)) throw new Error(`"${index.field}" is not a valid field name`);
@@ -95,15 +115,41 @@ export class SqliteReadStore extends ReadStore {
       } else {
         const column = `f_${index.field}`;
         if (!existing.has(column)) {
-          this.db.exec(
-            `ALTER TABLE ${table} ADD COLUMN ${column} GENERATED ALWAYS AS (json_extract(doc, '$.${index.field}')) VIRTUAL`,
-          );
+          // A field indexed later: fill its column from the documents already there.
+          this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column}`);
+          this.db.exec(`UPDATE ${table} SET ${column} = json_extract(doc, '$.${index.field}')`);
         }
         this.db.exec(`CREATE INDEX IF NOT EXISTS ${table}_${index.field} ON ${table} (${column}, id)`);
-        fields.add(index.field);
+        fields.push(index.field);
       }
     }
-    this.collections.set(name, { table, fields, multi });
+    const columns = fields.map((field) => `f_${field}`);
+    const upsert =
+      `INSERT INTO ${table} (${['id', 'doc', ...columns].join(', ')}) VALUES (${['?', '?', ...columns.map(() => '?')].join(', ')}) ` +
+      `ON CONFLICT (id) DO UPDATE SET ${['doc', ...columns].map((c) => `${c} = excluded.${c}`).join(', ')}`;
+    this.collections.set(name, { table, fields: new Set(fields), indexed: fields, multi, upsert });
+  }
+
+  /**
+   * Tables of an earlier layout, whose indexed fields were columns generated from the JSON: the projections
+   * owning them lose their documents and checkpoint, and are rebuilt from the log.
+   */
+  private dropEarlierLayout(projection: Projection): void {
+    const earlier = projection.collections.some((spec) =>
+      this.columns(`doc_${spec.name}`).some((c) => c.hidden !== 0),
+    );
+    if (!earlier) return;
+    for (const spec of projection.collections) {
+      this.db.exec(`DROP TABLE IF EXISTS doc_${spec.name}`);
+      for (const index of spec.indexes) {
+        if (index.multi) this.db.exec(`DROP TABLE IF EXISTS doc_${spec.name}__${index.field}`);
+      }
+    }
+    this.db.prepare('DELETE FROM checkpoints WHERE name = ?').run(projection.name);
+  }
+
+  private columns(table: string): { name: string; hidden: number }[] {
+    return this.db.prepare(`PRAGMA table_xinfo(${table})`).all() as { name: string; hidden: number }[];
   }
 
   get<T extends Doc>(collection: string, id: string): Promise<T | undefined> {
@@ -204,13 +250,16 @@ export class SqliteReadStore extends ReadStore {
           throw new CheckpointMovedError(checkpoint.name, checkpoint.from, actual);
       }
       for (const change of changes) {
-        const { table, multi } = this.tables(change.collection);
-        if (change.doc === null) {
+        const { table, multi, indexed, upsert } = this.tables(change.collection);
+        const doc = change.doc;
+        if (doc === null) {
           this.statement(`DELETE FROM ${table} WHERE id = ?`).run(change.id);
         } else {
-          this.statement(
-            `INSERT INTO ${table} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`,
-          ).run(change.id, JSON.stringify(change.doc));
+          this.statement(upsert).run(
+            change.id,
+            JSON.stringify(doc),
+            ...indexed.map((field) => columnValue(doc[field])),
+          );
         }
         for (const [field, side] of multi) {
           this.statement(`DELETE FROM ${side} WHERE id = ?`).run(change.id);
