@@ -1,11 +1,19 @@
 import 'reflect-metadata';
-import { Body, Controller, Module, Post } from '@nestjs/common';
+import { Body, Controller, Get, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 
-/** The reference for HTTP figures: a bare NestJS + Fastify POST endpoint that only echoes its body. */
+/**
+ * The references for HTTP figures: a bare NestJS + Fastify POST endpoint that only echoes its body, and a GET
+ * that answers a small fixed document (the floor under query latencies).
+ */
 @Controller()
 class EchoController {
+  @Get('echo')
+  fixed() {
+    return { ok: true };
+  }
+
   @Post('echo')
   echo(@Body() body: unknown) {
     return body;

@@ -318,6 +318,16 @@ async function documentWrites(
   }
 }
 
+/** Latencies of `times` sequential GETs from a client in a process of its own (bench/query-client.ts). */
+async function queryLatency(url: string, times: number): Promise<{ p50Ms: number; p99Ms: number }> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, 'query-client.ts'), url, String(times)],
+    { timeout: 600_000 },
+  );
+  return JSON.parse(stdout) as { p50Ms: number; p99Ms: number };
+}
+
 /** Peak resident memory of a process, from /proc (Linux). */
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -330,6 +340,24 @@ function peakRssMb(pid: number): number {
  * and the peak memory of the process while it holds and serves that store.
  */
 async function apiAtScale(dataDir: string, count: number, middle: string, dealId: string): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const echo = await startService({}, join(__dirname, 'echo-server.ts'), /listening on port (\d+)/, [
+    '--import',
+    'tsx',
+  ]);
+  try {
+    const { p50Ms, p99Ms } = await queryLatency(`${echo.url}/echo`, 1000);
+    figures.push({
+      name: 'reference: GET of a fixed document from a bare NestJS + Fastify endpoint, same client',
+      unit: 'req/s',
+      rate: 1000 / p50Ms,
+      p50Ms,
+      p99Ms,
+      note: "the machine's floor under the query latencies",
+    });
+  } finally {
+    await stopService(echo);
+  }
   const service = await startService({ DATA_DIR: dataDir, AUTO_CREATE_DEALS: 'false' });
   try {
     for (;;) {
@@ -339,7 +367,6 @@ async function apiAtScale(dataDir: string, count: number, middle: string, dealId
       if (health.info?.readModels?.projections?.every((p) => p.caughtUp)) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    const figures: Figure[] = [];
     for (const [name, path, times] of [
       ['http: GET /analytics/pipeline', '/analytics/pipeline', 1000],
       ['http: GET /analytics/funnel', '/analytics/funnel', 1000],
@@ -355,12 +382,7 @@ async function apiAtScale(dataDir: string, count: number, middle: string, dealId
         3,
       ],
     ] as const) {
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        ['--import', 'tsx', join(__dirname, 'query-client.ts'), `${service.url}${path}`, String(times)],
-        { timeout: 600_000 },
-      );
-      const { p50Ms, p99Ms } = JSON.parse(stdout) as { p50Ms: number; p99Ms: number };
+      const { p50Ms, p99Ms } = await queryLatency(`${service.url}${path}`, times);
       figures.push({ name: `${name} (${count} events)`, unit: 'req/s', rate: 1000 / p50Ms, p50Ms, p99Ms });
     }
     figures.push({

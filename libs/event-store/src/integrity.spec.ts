@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import type { RecordedEvent } from './event-store.port';
 import { GENESIS_HASH, canonicalJson, chainEvents, eventHash, verifyStream } from './integrity';
 
@@ -29,6 +30,26 @@ describe('integrity', () => {
       canonicalJson({ a: { c: null, d: [1, 2] }, b: 1 }),
     );
     expect(canonicalJson({ a: undefined, b: 'x' })).toBe('{"b":"x"}');
+  });
+
+  it('serialises exactly as the sorted-entries definition the stored hashes were made with', () => {
+    // The definition every stored hash was computed with; the fast version must never drift from it.
+    const definition = (value: unknown): string => {
+      if (Array.isArray(value)) return `[${value.map(definition).join(',')}]`;
+      if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value as Record<string, unknown>)
+          .filter(([, v]) => v !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${definition(v)}`).join(',')}}`;
+      }
+      return JSON.stringify(value) ?? 'null';
+    };
+    fc.assert(
+      fc.property(fc.anything({ withObjectString: false, withNullPrototype: false }), (value) => {
+        expect(canonicalJson(value)).toBe(definition(value));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('verifies an untouched stream and fixes the first hash to the genesis', () => {
