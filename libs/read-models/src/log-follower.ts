@@ -21,6 +21,12 @@ export class LogFollower {
        * many small ones, at the price of that much more latency.
        */
       readonly lingerMs?: number;
+      /**
+       * Under a steady stream of appends: after a step of at least `events` events that still reached the
+       * head (fewer than `batchSize`), wait `lingerMs` before the next one, so that batches stay large. Light
+       * traffic never waits for it.
+       */
+      readonly busy?: { readonly events: number; readonly lingerMs: number; readonly batchSize: number };
       readonly onError?: (error: unknown) => void;
     },
   ) {}
@@ -46,10 +52,14 @@ export class LogFollower {
       } catch (error) {
         this.options.onError?.(error);
       }
-      if (processed === 0 && this.running) {
+      if (!this.running) break;
+      const linger = this.options.lingerMs ?? 0;
+      const busy = this.options.busy;
+      if (processed === 0) {
         await this.sleep();
-        const linger = this.options.lingerMs ?? 0;
         if (linger > 0 && this.running) await new Promise((resolve) => setTimeout(resolve, linger));
+      } else if (busy && processed >= busy.events && processed < busy.batchSize) {
+        await new Promise((resolve) => setTimeout(resolve, busy.lingerMs));
       }
     }
   }

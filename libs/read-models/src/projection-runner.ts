@@ -10,6 +10,11 @@ export interface ProjectionRunnerOptions {
   readonly pollIntervalMs?: number;
   /** How long to let appended events gather before folding them (bigger batches, a little more lag). */
   readonly lingerMs?: number;
+  /**
+   * Under heavy traffic (batches of 100 events or more that still reach the head), how long to wait between
+   * batches: fewer, larger commits for that much more lag. Light traffic is folded as soon as it lands.
+   */
+  readonly busyLingerMs?: number;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -53,6 +58,9 @@ export class ProjectionRunner {
     this.follower = new LogFollower(this.events, () => this.step(), {
       pollIntervalMs: this.pollIntervalMs,
       lingerMs: this.options.lingerMs ?? 0,
+      ...(this.options.busyLingerMs
+        ? { busy: { events: 100, lingerMs: this.options.busyLingerMs, batchSize: this.batchSize } }
+        : {}),
       ...(this.options.onError ? { onError: this.options.onError } : {}),
     });
     this.follower.start();

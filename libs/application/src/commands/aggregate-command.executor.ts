@@ -31,6 +31,11 @@ export interface AggregateCommand<C extends DomainCommand, S, E extends DomainEv
   /** Builds the domain command at decision time (each attempt gets a fresh clock). */
   readonly command: (now: string) => C;
   readonly meta: CommandMeta;
+  /**
+   * The stream id was just made up at random (a capture with no id and no key): the stream cannot exist, so
+   * the first attempt appends with no_stream without reading it. The store still checks that expectation.
+   */
+  readonly fresh?: boolean;
 }
 
 /**
@@ -48,7 +53,7 @@ export class AggregateCommandExecutor {
   ): Promise<CommandResult> {
     const { streamId, aggregateId, decider, meta } = request;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const history = await this.store.readStream(streamId);
+      const history = attempt === 1 && request.fresh ? [] : await this.store.readStream(streamId);
       const earlier = meta.idempotency && answeredBefore(history, aggregateId, meta.idempotency);
       if (earlier) return earlier;
 

@@ -11,6 +11,7 @@ export class CaptureLeadHandler implements ICommandHandler<CaptureLeadCommand> {
   constructor(private readonly executor: AggregateCommandExecutor) {}
 
   execute({ input, meta }: CaptureLeadCommand) {
+    const fresh = input.leadId === undefined && meta.idempotency === undefined;
     const leadId = (
       input.leadId ??
       (meta.idempotency ? nameBasedUuid(LEAD_FROM_KEY_NAMESPACE, meta.idempotency.key) : crypto.randomUUID())
@@ -21,6 +22,7 @@ export class CaptureLeadHandler implements ICommandHandler<CaptureLeadCommand> {
       decider: leadDecider,
       command: (now) => ({ type: 'CaptureLead' as const, data: { ...input, leadId }, metadata: { now } }),
       meta,
+      fresh,
     });
   }
 }
