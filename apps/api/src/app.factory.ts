@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule } from './app.module';
 import type { AppConfig } from '@app/application';
 import { registerCorrelationId } from './http/correlation-id';
+import { registerETag } from './http/etag';
 import { setupOpenApi } from './openapi';
 
 export interface CreateAppOptions {
@@ -24,6 +25,7 @@ export async function createApp(
   // JSON only: a text/plain body is refused with 415 rather than parsed as a string.
   fastify.removeContentTypeParser('text/plain');
   registerCorrelationId(fastify);
+  registerETag(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: options.logger ?? ['error', 'warn', 'log'],

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { type AppConfig, AppConfigModule, ReadSideModule, StorageModule } from '@app/application';
 import { AnalyticsModule } from './analytics/analytics.module';
@@ -8,7 +8,6 @@ import { DealsModule } from './deals/deals.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { BodyPipe } from './http/body.pipe';
-import { ETagInterceptor } from './http/etag.interceptor';
 import { ProblemFilter } from './http/problem.filter';
 import { ReadGateModule } from './read-side/read-gate';
 import { LeadsModule } from './leads/leads.module';
@@ -34,7 +33,6 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useClass: BodyPipe },
-        { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
       ],
     };
   }

@@ -12,6 +12,7 @@ import {
   type NewEvent,
   type RecordedEvent,
   WrongExpectedRevisionError,
+  timeOrderedUuid,
 } from '@app/event-store';
 import { Injectable } from '@nestjs/common';
 import { foldHistory } from './aggregate-loader';
@@ -87,7 +88,7 @@ function toNewEvent(now: string, meta: CommandMeta) {
   return (event: DomainEvent, index: number): NewEvent => ({
     id: meta.idempotency
       ? nameBasedUuid(IDEMPOTENT_EVENT_NAMESPACE, `${meta.idempotency.key}\n${index}`)
-      : crypto.randomUUID(),
+      : timeOrderedUuid(),
     type: event.type,
     data: event.data as Record<string, unknown>,
     metadata: {

@@ -1,6 +1,7 @@
 import { leadDecider, leadStream, nameBasedUuid } from '@app/domain';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AggregateCommandExecutor } from '@app/application';
+import { timeOrderedUuid } from '@app/event-store';
 import { CaptureLeadCommand } from './capture-lead.command';
 
 /** Namespace of lead ids derived from idempotency keys, so that a keyed retry captures the same lead. */
@@ -14,7 +15,7 @@ export class CaptureLeadHandler implements ICommandHandler<CaptureLeadCommand> {
     const fresh = input.leadId === undefined && meta.idempotency === undefined;
     const leadId = (
       input.leadId ??
-      (meta.idempotency ? nameBasedUuid(LEAD_FROM_KEY_NAMESPACE, meta.idempotency.key) : crypto.randomUUID())
+      (meta.idempotency ? nameBasedUuid(LEAD_FROM_KEY_NAMESPACE, meta.idempotency.key) : timeOrderedUuid())
     ).toLowerCase();
     return this.executor.execute({
       streamId: leadStream(leadId),
