@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AsOfFolder, loadConfig, openReadStore } from '@app/application';
 import { STAGES, dealIdForLead } from '@app/domain';
-import { SqliteEventStore, openSqliteDatabase } from '@app/event-store';
+import { SqliteEventStore, openSqliteDatabase, timeOrderedUuid } from '@app/event-store';
 import {
   type DocChange,
   PROJECTIONS,
@@ -34,7 +34,8 @@ const CURRENCIES = ['EUR', 'USD', 'GBP'];
 /**
  * Writes a realistic log of about `target` events straight into the events table (one transaction per
  * 10,000 rows): leads from eight sources over a year, most qualified, deals moving through the stages,
- * won or lost. Answers the time of the middle of the log, for as-of queries.
+ * won or lost. Ids are made as the service makes them: time-ordered lead and event ids, deal ids derived
+ * from the lead's. Answers the time of the middle of the log, for as-of queries.
  */
 export function writeLog(file: string, target: number): { events: number; middle: string } {
   const db = openSqliteDatabase(file);
@@ -55,7 +56,7 @@ export function writeLog(file: string, target: number): { events: number; middle
     const occurredAt = new Date(at).toISOString();
     rows.push([
       position,
-      randomUUID(),
+      timeOrderedUuid(at),
       streamId,
       revision,
       type,
@@ -72,7 +73,7 @@ export function writeLog(file: string, target: number): { events: number; middle
   };
   for (let i = 0; position < target; i++) {
     const at = start + i * step;
-    const leadId = randomUUID();
+    const leadId = timeOrderedUuid(at);
     const source = SOURCES[i % SOURCES.length]!;
     add(
       `lead-${leadId}`,

@@ -253,5 +253,16 @@ describe('Deal', () => {
       expect(dealIdForLead('7d0c1a7e-5b7e-4c8e-8d0e-2f4b9a1c3e5d')).not.toBe(dealId);
       expect(dealId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     });
+
+    it('keeps the time of a time-ordered (version 7) lead id, so deals sort like their leads', () => {
+      const earlier = '019ab0c2-1f00-7abc-8def-0123456789ab';
+      const later = '019ab0c2-2000-7abc-8def-0123456789ab';
+      const sameTime = '019ab0c2-1f00-7abc-9def-0123456789ab';
+      expect(dealIdForLead(earlier)).toMatch(/^019ab0c2-1f00-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(dealIdForLead(earlier.toUpperCase())).toBe(dealIdForLead(earlier));
+      expect(dealIdForLead(earlier) < dealIdForLead(later)).toBe(true);
+      expect(dealIdForLead(sameTime)).not.toBe(dealIdForLead(earlier));
+      expect(dealIdForLead(sameTime).slice(0, 13)).toBe(dealIdForLead(earlier).slice(0, 13));
+    });
   });
 });
