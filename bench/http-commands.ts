@@ -127,7 +127,29 @@ export async function httpFigures(seconds: number, connections: number): Promise
         reference.requests.average,
       ),
     );
-    return figures;
+  } finally {
+    if (service) await stopService(service);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  figures.push(await apiOnlyCaptures(seconds, connections, reference.requests.average));
+  return figures;
+}
+
+/**
+ * Captures against an API that runs no projections (RUN_PROJECTIONS=false, as beside a projector process):
+ * what the command path costs by itself, and so what the in-process projections cost.
+ */
+async function apiOnlyCaptures(seconds: number, connections: number, reference: number): Promise<Figure> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-http-'));
+  let service: ServiceProcess | undefined;
+  try {
+    service = await startService({ DATA_DIR: dataDir, AUTO_CREATE_DEALS: 'false', RUN_PROJECTIONS: 'false' });
+    const captures = await load(`${service.url}/leads`, seconds, connections);
+    return figure(
+      `http: POST /leads captures, API without projections (${connections} connections)`,
+      captures,
+      reference,
+    );
   } finally {
     if (service) await stopService(service);
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { NewEvent } from '@app/event-store';
+import { type NewEvent, timeOrderedUuid } from '@app/event-store';
 
-/** A LeadCaptured event as the service would append it, the n-th of a benchmark. */
+/** A LeadCaptured event as the service would append it (time-ordered ids), the n-th of a benchmark. */
 export const leadCaptured = (n: number): NewEvent => ({
-  id: randomUUID(),
+  id: timeOrderedUuid(),
   type: 'LeadCaptured',
   data: {
-    leadId: randomUUID(),
+    leadId: timeOrderedUuid(),
     name: `Lead ${n}`,
     email: `lead${n}@example.com`,
     source: 'web_form',
