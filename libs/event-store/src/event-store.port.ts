@@ -68,6 +68,11 @@ export interface ReadAllOptions {
   /** Read events strictly after this position; START (the default) reads from the first event. */
   readonly after?: Position;
   readonly maxCount: number;
+  /**
+   * Only events that had occurred by this instant: metadata.occurredAt at or before it, both ISO-8601 UTC
+   * strings as toISOString writes them (compared as text). Later events are skipped, not counted in maxCount.
+   */
+  readonly occurredUntil?: string;
 }
 
 export type Unsubscribe = () => void;

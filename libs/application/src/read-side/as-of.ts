@@ -4,7 +4,8 @@ import { Injectable } from '@nestjs/common';
 
 /**
  * Answers "as it stood at that moment" by folding the same pure projections over every event that had
- * occurred by then, in log order. Its cost is bounded by the length of the log read.
+ * occurred by then, in log order. Its cost is bounded by the length of the log: the store scans all of it and
+ * hands over the events that had occurred by then, which are parsed and folded.
  */
 @Injectable()
 export class AsOfFolder {
@@ -19,10 +20,10 @@ export class AsOfFolder {
     let position = START;
     let after = START;
     for (;;) {
-      const batch = await this.events.readAll({ after, maxCount: 5000 });
+      // The store skips the events that occurred later, so only the events folded are parsed.
+      const batch = await this.events.readAll({ after, maxCount: 5000, occurredUntil: until });
       if (batch.length === 0) break;
       for (const event of batch) {
-        if (event.metadata.occurredAt > until) continue;
         for (const projection of projections) documents.apply(projection, event);
         position = event.position;
       }

@@ -246,7 +246,7 @@ export class EventStoreDbEventStore extends EventStore {
    * The client (v6) reads $all without server-side filters, so system events are skipped here, page after
    * page, until maxCount events of the log are found or the end is reached.
    */
-  async readAll({ after = START, maxCount }: ReadAllOptions): Promise<RecordedEvent[]> {
+  async readAll({ after = START, maxCount, occurredUntil }: ReadAllOptions): Promise<RecordedEvent[]> {
     this.assertOpen();
     let pageSize = Math.min(Math.max(maxCount + 1, MIN_PAGE_SIZE), MAX_PAGE_SIZE);
     const found: RecordedEvent[] = [];
@@ -257,7 +257,7 @@ export class EventStoreDbEventStore extends EventStore {
         { direction: FORWARDS, fromPosition: from, maxCount: pageSize },
         'reading the log',
       );
-      found.push(...logEventsAfter(page, seen, this.scope, maxCount - found.length));
+      found.push(...logEventsAfter(page, seen, this.scope, maxCount - found.length, occurredUntil));
       const last = page[page.length - 1];
       if (last === undefined || page.length < pageSize) break;
       seen = last.position;

@@ -277,6 +277,24 @@ describe('EventStoreDB mapping', () => {
       expect(positions(logEventsAfter(page, at(301n), everything, 10))).toEqual([]);
     });
 
+    it('skips events that occurred after a moment, counting only those kept against the room', () => {
+      const occurred = (iso: string) => {
+        const event = newEvent();
+        return { event: { ...event, metadata: { ...event.metadata, occurredAt: iso } } };
+      };
+      const page = [
+        recorded('lead-1', 0, 100n, occurred('2026-03-01T10:00:00.000Z')),
+        recorded('lead-2', 0, 200n, occurred('2026-03-01T12:00:00.000Z')),
+        recorded('lead-3', 0, 300n, occurred('2026-03-01T09:00:00.000Z')),
+        recorded('lead-4', 0, 400n, occurred('2026-03-01T11:00:00.000Z')),
+      ];
+      const positions = (events: RecordedEvent[]) => events.map((e) => e.position);
+      const until = '2026-03-01T11:00:00.000Z';
+      expect(positions(logEventsAfter(page, at(0n), everything, 10, until))).toEqual([100n, 300n, 400n]);
+      expect(positions(logEventsAfter(page, at(0n), everything, 2, until))).toEqual([100n, 300n]);
+      expect(positions(logEventsAfter(page, at(300n), everything, 10, until))).toEqual([400n]);
+    });
+
     it('finds the head reading backwards, skipping system events and what was already seen', () => {
       const backwards = [
         recorded('$stats-node', 9, 900n, { type: '$statsCollected' }),

@@ -218,11 +218,13 @@ export const logEventsAfter = (
   seen: EsdbPosition,
   scope: LogScope,
   room: number,
+  occurredUntil?: string,
 ): RecordedEvent[] =>
   page
     .filter((event) => comparePositions(event.position, seen) > 0 && inLog(scope, event.streamId, event.type))
-    .slice(0, Math.max(room, 0))
-    .map(fromEsdbEvent);
+    .map(fromEsdbEvent)
+    .filter((event) => occurredUntil === undefined || event.metadata.occurredAt <= occurredUntil)
+    .slice(0, Math.max(room, 0));
 
 /**
  * From a page of $all read backwards from `before` (null: from the end): the position of the latest application

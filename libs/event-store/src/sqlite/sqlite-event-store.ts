@@ -101,6 +101,10 @@ export class SqliteEventStore extends EventStore {
       all: db.prepare<[number, number], EventRow>(
         'SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?',
       ),
+      // The time filter runs inside SQLite: events after the moment are never parsed into objects.
+      allUntil: db.prepare<[number, string, number], EventRow>(
+        "SELECT * FROM events WHERE position > ? AND json_extract(metadata, '$.occurredAt') <= ? ORDER BY position ASC LIMIT ?",
+      ),
     };
   }
 
@@ -245,8 +249,12 @@ export class SqliteEventStore extends EventStore {
   }
 
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    const after = Number(options.after ?? START);
     return this.read(() =>
-      this.statements.all.all(Number(options.after ?? START), options.maxCount).map(toRecorded),
+      (options.occurredUntil === undefined
+        ? this.statements.all.all(after, options.maxCount)
+        : this.statements.allUntil.all(after, options.occurredUntil, options.maxCount)
+      ).map(toRecorded),
     );
   }
 

@@ -147,6 +147,33 @@ export function describeEventStoreContract(name: string, options: EventStoreCont
         expect(await store.headPosition()).toBe(after);
       });
 
+      it('reads only the events that had occurred by a moment, in batches, skipping later ones', async () => {
+        const before = await store.headPosition();
+        const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 10, minute)).toISOString();
+        // Out of time order on purpose: the filter is on each event's occurredAt, not on where it stands.
+        const minutes = [1, 9, 2, 8, 3, 7, 4, 6, 5, 5];
+        const events = minutes.map((minute) => {
+          const event = newEvent();
+          return { ...event, metadata: { ...event.metadata, occurredAt: at(minute) } };
+        });
+        await store.appendToStream(stream(), events.slice(0, 5));
+        await store.appendToStream(stream(), events.slice(5));
+        const until = at(5);
+        const read: RecordedEvent[] = [];
+        let after = before;
+        for (;;) {
+          const batch = await store.readAll({ after, maxCount: 2, occurredUntil: until });
+          expect(batch.length).toBeLessThanOrEqual(2);
+          if (batch.length === 0) break;
+          read.push(...batch);
+          after = batch[batch.length - 1]!.position;
+        }
+        expect(read.map((e) => e.id)).toEqual(
+          events.filter((e) => e.metadata.occurredAt <= until).map((e) => e.id),
+        );
+        expect(read.map((e) => e.metadata.occurredAt)).toEqual([1, 2, 3, 4, 5, 5].map(at));
+      });
+
       it('tells in-process readers when events land', async () => {
         const heads: Position[] = [];
         const unsubscribe = store.onAppended((head) => heads.push(head));
