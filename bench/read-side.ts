@@ -240,7 +240,7 @@ export async function readSide(target: number): Promise<Figure[]> {
       unit: 'queries/s',
       rate: 1000 / asOfStats.p50Ms,
       ...asOfStats,
-      note: 'bounded by reading and parsing the whole log',
+      note: 'scans the whole log; parses and folds the events up to the moment',
     });
     // A deal with a long history for the history endpoint: 1 creation and 99 stage moves, hashed as appended.
     const dealId = randomUUID();
