@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       eventStore: { kind: 'sqlite' },
       readStore: { kind: 'sqlite' },
       runProjections: true,
+      projectionThread: true,
       pollIntervalMs: 200,
     });
   });

@@ -22,6 +22,12 @@ export interface AppConfig {
     | { readonly kind: 'mongodb'; readonly url: string; readonly database: string };
   /** Run the projections and the automation in this process (RUN_PROJECTIONS, default true). */
   readonly runProjections: boolean;
+  /**
+   * With runProjections, run them on a worker thread of this process, with connections of their own, so that
+   * folding and writing read models does not take turns with HTTP (PROJECTION_THREAD, default true; the built
+   * service only: from TypeScript sources they run on the main thread).
+   */
+  readonly projectionThread: boolean;
   /** How often log followers look for events written by other processes (POLL_INTERVAL_MS, default 200). */
   readonly pollIntervalMs: number;
 }
@@ -77,6 +83,7 @@ export function loadConfig(env: Env): AppConfig {
     eventStore: eventStoreOf(env, problems),
     readStore: readStoreOf(env, problems),
     runProjections: flag('RUN_PROJECTIONS', true),
+    projectionThread: flag('PROJECTION_THREAD', true),
     pollIntervalMs: integer('POLL_INTERVAL_MS', 200, 10, 60000),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -14,29 +14,45 @@ import { CommandsModule } from '../commands/commands.module';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
 import { AsOfFolder } from './as-of';
+import { ProjectionThread, projectionThreadScript } from './projection-thread';
 import { InProcessProgress, ProjectionProgress, StoredProgress } from './projection-progress';
 
 export const DEAL_AUTOMATION_CONSUMER = Symbol('DealAutomationConsumer');
 
 /**
- * Starts the projections and the automation after the process is up (when RUN_PROJECTIONS allows), and
- * stops them before the stores close.
+ * Starts the projections and the automation after the process is up (when RUN_PROJECTIONS allows): on a
+ * worker thread when the built service runs (PROJECTION_THREAD), otherwise on this thread. Stops them before
+ * the stores close.
  */
 @Injectable()
 class ReadSideLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private thread: ProjectionThread | undefined;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: EventStore,
     private readonly runner: ProjectionRunner,
     @Inject(DEAL_AUTOMATION_CONSUMER) private readonly automation: CheckpointedConsumer | null,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.runProjections) return;
+    const script = projectionThreadScript(this.config);
+    if (script) {
+      this.thread = new ProjectionThread(script, this.config, this.events, logger);
+      await this.thread.start();
+      logger.log('projections and the automation run on a worker thread');
+      return;
+    }
     await this.runner.start();
     await this.automation?.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    if (this.thread) {
+      await this.thread.stop();
+      logger.log('the projection thread has stopped');
+    }
     await this.automation?.stop();
     await this.runner.stop();
   }
@@ -84,15 +100,19 @@ const logError = (what: string) => (error: unknown) =>
         automation: CheckpointedConsumer | null,
         store: ReadStore,
         handler: DealAutomation,
-      ): ProjectionProgress =>
-        config.runProjections
-          ? new InProcessProgress(runner, automation)
-          : new StoredProgress(
-              store,
-              PROJECTIONS,
-              config.autoCreateDeals ? handler.name : null,
-              config.pollIntervalMs,
-            ),
+      ): ProjectionProgress => {
+        if (config.runProjections && !projectionThreadScript(config)) {
+          return new InProcessProgress(runner, automation);
+        }
+        // A projector process or this process's projection thread writes the checkpoints: read them from the
+        // store, and often while a query waits when the thread is in this process.
+        return new StoredProgress(
+          store,
+          PROJECTIONS,
+          config.autoCreateDeals ? handler.name : null,
+          config.runProjections ? 10 : config.pollIntervalMs,
+        );
+      },
     },
     ReadSideLifecycle,
     AsOfFolder,

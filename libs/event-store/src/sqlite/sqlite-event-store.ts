@@ -299,6 +299,14 @@ export class SqliteEventStore extends EventStore {
     if (this.closed) throw new StoreUnavailableError('the event store is closed');
   }
 
+  /**
+   * Another connection to the same file appended up to `head` (a projection thread's automation, or the
+   * process it serves): wakes this store's in-process readers as an append of its own would.
+   */
+  notifyAppended(head: Position): void {
+    if (!this.closed) this.notify(head);
+  }
+
   private notify(head: Position): void {
     for (const listener of this.listeners) listener(head);
   }
