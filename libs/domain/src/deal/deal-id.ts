@@ -8,12 +8,4 @@ const DEAL_NAMESPACE = '5b8f3c1e-8a4d-4f7b-9c2e-6d1a0e3f7b42';
  * lead (a person or the automation) writes to the same stream, so the store's expected-revision check
  * makes "at most one deal per lead" hold under any concurrency, in one process or many.
  */
-export function dealIdForLead(leadId: string): string {
-  const lead = leadId.toLowerCase();
-  const derived = nameBasedUuid(DEAL_NAMESPACE, lead);
-  if (lead[14] !== '7') return derived;
-  // A time-ordered lead id (version 7) passes its time on: the deal id keeps the lead's 48 bits of
-  // milliseconds and takes the rest from the name-based hash (version 8, RFC 9562's custom layout), so deals
-  // are stored in the order their leads came, like the leads themselves.
-  return `${lead.slice(0, 14)}8${derived.slice(15)}`;
-}
+export const dealIdForLead = (leadId: string): string => nameBasedUuid(DEAL_NAMESPACE, leadId.toLowerCase());
