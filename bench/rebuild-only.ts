@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig, openReadStore } from '@app/application';
 import { SqliteEventStore, openSqliteDatabase } from '@app/event-store';
 import { PROJECTIONS, ProjectionRunner } from '@app/read-models';
-import { writeLog } from './read-side';
+import { rawReadRate, writeLog } from './read-side';
 
 /**
  * The rebuild figure alone, for profiling: `node --cpu-prof --import tsx bench/rebuild-only.ts [events]`
@@ -18,21 +18,12 @@ async function main(): Promise<void> {
     const { events: count } = writeLog(eventsFile, target);
     const eventsDb = openSqliteDatabase(eventsFile);
     const events = new SqliteEventStore(eventsDb);
-    let started = performance.now();
-    let parsed = 0;
-    for (const row of eventsDb
-      .prepare('SELECT data, metadata FROM events ORDER BY position')
-      .iterate() as Iterable<{ data: string; metadata: string }>) {
-      JSON.parse(row.data);
-      JSON.parse(row.metadata);
-      parsed += 1;
-    }
-    const raw = parsed / ((performance.now() - started) / 1000);
+    const raw = rawReadRate(eventsDb);
     const reads = await openReadStore(loadConfig({ DATA_DIR: dir }));
     const runner = new ProjectionRunner(events, reads.store, PROJECTIONS, {
       batchSize: Number(process.env['BENCH_BATCH'] ?? 5000),
     });
-    started = performance.now();
+    const started = performance.now();
     await runner.resetAll();
     const processed = await runner.catchUp();
     const seconds = (performance.now() - started) / 1000;

@@ -1,6 +1,6 @@
 import { EventSource } from 'eventsource';
 import { lead, newDataDir, qualification, removeDataDir } from './support/test-app';
-import { type ServiceProcess, startService, stopService } from './support/service-process';
+import { type ServiceProcess, callService, startService, stopService } from './support/service-process';
 
 /**
  * The built service on the embedded default runs its projections and the automation on a worker thread
@@ -13,17 +13,7 @@ describe('projections on a worker thread of the built service', () => {
   let api: ServiceProcess | undefined;
   let source: EventSource | undefined;
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${api!.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const json = (await response.json()) as Record<string, unknown>;
-    if (response.status >= 300)
-      throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const call = (method: string, path: string, body?: unknown) => callService(api!, method, path, body);
   type Pipeline = { stages: { stage: string; openDeals: number }[]; position: string };
 
   afterAll(async () => {

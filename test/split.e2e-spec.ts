@@ -1,5 +1,11 @@
 import { lead, newDataDir, removeDataDir } from './support/test-app';
-import { BUILT_PROJECTOR, type ServiceProcess, startService, stopService } from './support/service-process';
+import {
+  BUILT_PROJECTOR,
+  type ServiceProcess,
+  callService,
+  startService,
+  stopService,
+} from './support/service-process';
 
 /**
  * The production shape on the embedded default: an API that runs no projection (RUN_PROJECTIONS=false) and a
@@ -12,17 +18,7 @@ describe('API and projector as two processes on one data directory', () => {
   let projector: ServiceProcess | undefined;
 
   const startProjector = () => startService(env, BUILT_PROJECTOR, /following the event log()/);
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${api!.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const json = (await response.json()) as Record<string, unknown>;
-    if (response.status >= 300)
-      throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const call = (method: string, path: string, body?: unknown) => callService(api!, method, path, body);
   const dealOf = async (leadId: string) => {
     for (let i = 0; i < 300; i++) {
       const page = (await call('GET', `/deals?leadId=${leadId}`)) as { items: { dealId: string }[] };

@@ -65,3 +65,21 @@ export function stopService(service: ServiceProcess, signal: NodeJS.Signals = 'S
     service.child.kill(signal);
   });
 }
+
+/** Calls a started service with a JSON body (if any) and answers its JSON; a status of 300 or more throws. */
+export async function callService(
+  service: ServiceProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const response = await fetch(`${service.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (response.status >= 300)
+    throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
