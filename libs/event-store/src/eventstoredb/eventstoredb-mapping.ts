@@ -210,8 +210,8 @@ export const logFilter = (scope: LogScope): Filter =>
     : streamNameFilter({ prefixes: [...scope.prefixes] });
 
 /**
- * From a page of $all read forwards from `seen`, which the server includes: the application's events after it,
- * at most `room` of them.
+ * From a page of $all read forwards from `seen`, which the server includes: the application's events after it
+ * (those that had occurred by `occurredUntil`, when given), at most `room` of them.
  */
 export const logEventsAfter = (
   page: readonly AllStreamRecordedEvent[],
@@ -219,12 +219,18 @@ export const logEventsAfter = (
   scope: LogScope,
   room: number,
   occurredUntil?: string,
-): RecordedEvent[] =>
-  page
-    .filter((event) => comparePositions(event.position, seen) > 0 && inLog(scope, event.streamId, event.type))
+): RecordedEvent[] => {
+  const ours = page.filter(
+    (event) => comparePositions(event.position, seen) > 0 && inLog(scope, event.streamId, event.type),
+  );
+  const limit = Math.max(room, 0);
+  // Without a moment, only the events that fit are turned into ours; with one, their metadata decides first.
+  if (occurredUntil === undefined) return ours.slice(0, limit).map(fromEsdbEvent);
+  return ours
     .map(fromEsdbEvent)
-    .filter((event) => occurredUntil === undefined || event.metadata.occurredAt <= occurredUntil)
-    .slice(0, Math.max(room, 0));
+    .filter((event) => event.metadata.occurredAt <= occurredUntil)
+    .slice(0, limit);
+};
 
 /**
  * From a page of $all read backwards from `before` (null: from the end): the position of the latest application
