@@ -4,20 +4,26 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { AsOfFolder, loadConfig, openReadStore } from '@app/application';
-import { STAGES, dealIdForLead } from '@app/domain';
+import { AsOfFolder, inCurrentSchema, loadConfig, openReadStore } from '@app/application';
+import { DEFAULT_PIPELINE, dealIdForLead } from '@app/domain';
 import { type SqliteDatabase, SqliteEventStore, openSqliteDatabase, timeOrderedUuid } from '@app/event-store';
 import {
   type DocChange,
   PROJECTIONS,
   ProjectionRunner,
   type ReadStore,
+  forecastReport,
   funnelReport,
+  lossesReport,
   pipelineProjection,
   pipelineReport,
+  pipelinesProjection,
+  stagesReport,
 } from '@app/read-models';
 import { startService, stopService } from '../test/support/service-process';
 import { type Figure, latencies } from './stats';
+
+const STAGES = DEFAULT_PIPELINE.stages.map((s) => s.stage);
 
 const SOURCES = [
   'web_form',
@@ -117,36 +123,82 @@ export function writeLog(file: string, target: number): { events: number; middle
         leadId,
         title: `Deal ${i}`,
         value,
-        expectedCloseDate: '2026-12-31',
+        expectedCloseDate: `2026-${String(1 + (i % 12)).padStart(2, '0')}-28`,
         stage: 'qualification',
         createdAt: new Date(at + 2000).toISOString(),
       },
       at + 2000,
     );
     const to = STAGES[1 + (i % 3)]!;
+    const dealAt = (k: number) => new Date(at + k * 1000).toISOString();
     add(
       `deal-${dealId}`,
       1,
       'StageAdvanced',
-      { dealId, from: 'qualification', to, advancedAt: new Date(at + 3000).toISOString() },
+      { dealId, from: 'qualification', to, advancedAt: dealAt(3) },
       at + 3000,
     );
+    let revision = 2;
+    const next = () => revision++;
+    let stage: string = to;
+    let current = value;
+    // Some of the lifecycle the service has since pipelines became configurable: a renegotiated value, a
+    // step back, an owner; the deals stay in the default pipeline.
+    if (i % 4 === 0) {
+      const changed = { amount: value.amount + 500, currency: value.currency };
+      add(
+        `deal-${dealId}`,
+        next(),
+        'DealValueChanged',
+        { dealId, from: value, to: changed, changedAt: dealAt(3) },
+        at + 3000,
+      );
+      current = changed;
+    }
+    if (i % 7 === 0 && stage !== 'qualification') {
+      add(
+        `deal-${dealId}`,
+        next(),
+        'StageReverted',
+        { dealId, from: stage, to: 'qualification', reason: 'bench', revertedAt: dealAt(3) },
+        at + 3000,
+      );
+      stage = 'qualification';
+    }
+    if (i % 6 === 0) {
+      add(
+        `deal-${dealId}`,
+        next(),
+        'DealOwnerChanged',
+        { dealId, from: null, to: `owner-${i % 9}`, changedAt: dealAt(3) },
+        at + 3000,
+      );
+    }
     if (i % 3 === 0)
       add(
         `deal-${dealId}`,
-        2,
+        next(),
         'DealWon',
-        { dealId, value, stage: to, wonAt: new Date(at + 4000).toISOString() },
+        { dealId, value: current, stage, wonAt: dealAt(4) },
         at + 4000,
       );
-    else if (i % 3 === 1)
+    else if (i % 3 === 1) {
       add(
         `deal-${dealId}`,
-        2,
+        next(),
         'DealLost',
-        { dealId, value, stage: to, reason: 'price', lostAt: new Date(at + 4000).toISOString() },
+        { dealId, value: current, stage, reason: 'price', lostAt: dealAt(4) },
         at + 4000,
       );
+      if (i % 13 === 1)
+        add(
+          `deal-${dealId}`,
+          next(),
+          'DealReopened',
+          { dealId, reason: 'bench', from: 'lost', stage, reopenedAt: dealAt(4) },
+          at + 4000,
+        );
+    }
   }
   flush();
   db.close();
@@ -186,7 +238,8 @@ export async function readSide(target: number): Promise<Figure[]> {
     const figures: Figure[] = [];
 
     const eventsDb = openSqliteDatabase(eventsFile);
-    const events = new SqliteEventStore(eventsDb);
+    // Read in the current schema, as the service reads it: the log holds DealCreated of schema version 1.
+    const events = inCurrentSchema(new SqliteEventStore(eventsDb));
     const rawRate = rawReadRate(eventsDb);
     figures.push({
       name: `reference: raw read and JSON.parse of the log (${count} events)`,
@@ -212,7 +265,10 @@ export async function readSide(target: number): Promise<Figure[]> {
     figures.push(await documentWrites(store, dir, count, rebuildRate));
 
     const position = runner.lowestCheckpoint().toString();
-    const pipeline = () => store.snapshot((r) => pipelineReport(r, position));
+    const pipeline = () => store.snapshot((r) => pipelineReport(r, { pipelineId: 'default' }, position));
+    const stages = () => store.snapshot((r) => stagesReport(r, { pipelineId: 'default' }, position));
+    const forecast = () => store.snapshot((r) => forecastReport(r, { pipelineId: 'default' }, position));
+    const losses = () => store.snapshot((r) => lossesReport(r, {}, position));
     const funnel = () => store.snapshot((r) => funnelReport(r, {}, position));
     const funnelRange = () =>
       store.snapshot((r) =>
@@ -222,6 +278,9 @@ export async function readSide(target: number): Promise<Figure[]> {
       ['query: pipeline report', pipeline],
       ['query: funnel report, all time', funnel],
       ['query: funnel report, from/to inside days', funnelRange],
+      ['query: stages report, all time', stages],
+      ['query: forecast report, all time', forecast],
+      ['query: losses report, all time', losses],
     ] as const) {
       await fn();
       const { p50Ms, p99Ms } = await measure(300, fn);
@@ -237,8 +296,11 @@ export async function readSide(target: number): Promise<Figure[]> {
     // The service's own as-of path.
     const folder = new AsOfFolder(events);
     const asOf = async () => {
-      const { documents, position } = await folder.fold([pipelineProjection], new Date(middle));
-      return pipelineReport(documents, position.toString());
+      const { documents, position } = await folder.fold(
+        [pipelinesProjection, pipelineProjection],
+        new Date(middle),
+      );
+      return pipelineReport(documents, { pipelineId: 'default' }, position.toString());
     };
     const asOfStats = await measure(3, asOf);
     figures.push({
@@ -382,6 +444,9 @@ async function apiAtScale(dataDir: string, count: number, middle: string, dealId
         '/analytics/funnel?from=2025-03-10T12:34:56Z&to=2025-09-20T08:00:00Z',
         1000,
       ],
+      ['http: GET /analytics/stages', '/analytics/stages', 100],
+      ['http: GET /analytics/forecast', '/analytics/forecast', 100],
+      ['http: GET /analytics/losses', '/analytics/losses', 100],
       ['http: GET /deals/{id}/history (100 events)', `/deals/${dealId}/history`, 1000],
       [
         'http: GET /analytics/pipeline?asOf (mid-log)',

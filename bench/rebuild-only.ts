@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, openReadStore } from '@app/application';
+import { inCurrentSchema, loadConfig, openReadStore } from '@app/application';
 import { SqliteEventStore, openSqliteDatabase } from '@app/event-store';
 import { PROJECTIONS, ProjectionRunner } from '@app/read-models';
 import { rawReadRate, writeLog } from './read-side';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     const eventsFile = join(dir, 'events.sqlite');
     const { events: count } = writeLog(eventsFile, target);
     const eventsDb = openSqliteDatabase(eventsFile);
-    const events = new SqliteEventStore(eventsDb);
+    const events = inCurrentSchema(new SqliteEventStore(eventsDb));
     const raw = rawReadRate(eventsDb);
     const reads = await openReadStore(loadConfig({ DATA_DIR: dir }));
     const runner = new ProjectionRunner(events, reads.store, PROJECTIONS, {

@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { BUILT_API } from './support/service-process';
-import { lead, qualification, removeDataDir, startApp, type TestApp } from './support/test-app';
+import {
+  lead,
+  qualification,
+  removeDataDir,
+  startApp,
+  type TestApp,
+  useApp,
+  momentBetween,
+} from './support/test-app';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const AUDIT_VERIFY = join(BUILT_API, '..', 'audit-verify.js');
@@ -32,18 +40,14 @@ async function dealThroughPipeline(t: TestApp, times: string[] = []) {
       })
       .expect(201)
   ).body.id as string;
-  await sleep(3);
-  times.push(new Date().toISOString());
-  await sleep(3);
+  times.push(await momentBetween());
   await t
     .http()
     .post(`/deals/${dealId}/advance`)
     .set('X-Actor', 'grace')
     .send({ stage: 'proposal' })
     .expect(200);
-  await sleep(3);
-  times.push(new Date().toISOString());
-  await sleep(3);
+  times.push(await momentBetween());
   await t
     .http()
     .post(`/deals/${dealId}/win`)
@@ -55,14 +59,7 @@ async function dealThroughPipeline(t: TestApp, times: string[] = []) {
 }
 
 describe('Auditors: history, as-of and tamper evidence', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(async () => {
-    await t.close();
-    removeDataDir(t.dataDir);
-  });
+  const t = useApp();
 
   it("replays a deal's history: every event with its metadata and the state after it", async () => {
     const { leadId, dealId } = await dealThroughPipeline(t);

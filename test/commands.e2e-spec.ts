@@ -1,23 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { dealIdForLead } from '@app/domain';
-import {
-  lead,
-  qualification,
-  qualifiedLead,
-  removeDataDir,
-  startApp,
-  type TestApp,
-} from './support/test-app';
+import { lead, qualification, qualifiedLead, useApp } from './support/test-app';
 
 describe('Commands over HTTP: from a captured lead to a won or lost deal', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(async () => {
-    await t.close();
-    removeDataDir(t.dataDir);
-  });
+  const t = useApp();
 
   it('captures a lead, qualifies it, creates its deal, moves it through the pipeline and wins it', async () => {
     const captured = await t
@@ -56,6 +42,7 @@ describe('Commands over HTTP: from a captured lead to a won or lost deal', () =>
       campaign: 'spring',
       interest: 'forecasting',
       tags: ['enterprise', 'hot'],
+      owner: null,
       capturedAt: expect.any(String),
       qualification: null,
       disqualification: null,
@@ -109,16 +96,20 @@ describe('Commands over HTTP: from a captured lead to a won or lost deal', () =>
     expect(deal.body).toEqual({
       dealId,
       leadId,
+      pipelineId: 'default',
       title: 'Forecasting for AEL',
       value: { amount: 1_200_000, currency: 'EUR' },
       stage: 'negotiation',
       status: 'won',
+      probability: 80,
+      probabilityOverride: null,
       expectedCloseDate: '2026-09-30',
       owner: 'grace',
       createdAt: expect.any(String),
       closedAt: expect.any(String),
       lostReason: null,
       competitor: null,
+      reopenedAt: null,
       revision: 3,
     });
 

@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { lead, openDeal, qualifiedLead, removeDataDir, startApp, type TestApp } from './support/test-app';
+import { lead, openDeal, qualifiedLead, useApp } from './support/test-app';
 
 describe('Concurrent commands', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(async () => {
-    await t.close();
-    removeDataDir(t.dataDir);
-  });
+  const t = useApp();
 
   it('20 concurrent commands with one If-Match: exactly one succeeds, the others get 412', async () => {
     const dealId = await openDeal(t);

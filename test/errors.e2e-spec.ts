@@ -1,36 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import {
-  lead,
-  openDeal,
-  problemOf,
-  qualification,
-  removeDataDir,
-  startApp,
-  type TestApp,
-} from './support/test-app';
+import { lead, openDeal, qualification, refused as refusedBy, useApp } from './support/test-app';
 
 describe('Errors: every refusal is problem+json, names the field or the rule, and writes nothing', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp(undefined, { BODY_LIMIT: '2048' });
-  });
-  afterAll(async () => {
-    await t.close();
-    removeDataDir(t.dataDir);
-  });
+  const t = useApp({ BODY_LIMIT: '2048' });
 
-  /** Runs a request that must be refused, and checks that the log did not move. */
-  async function refused(
-    send: () => PromiseLike<{ status: number; headers: Record<string, string>; body: unknown }>,
-    status: number,
-  ) {
-    const before = await t.store.headPosition();
-    const response = await send();
-    expect(response.status).toBe(status);
-    const problem = problemOf(response);
-    expect(await t.store.headPosition()).toBe(before);
-    return problem;
-  }
+  const refused = (send: Parameters<typeof refusedBy>[1], status: number) => refusedBy(t, send, status);
 
   async function capturedLead(): Promise<string> {
     return (await t.http().post('/leads').send(lead()).expect(201)).body.id as string;

@@ -79,22 +79,37 @@ describe('Idempotency-Key', () => {
     expect(await t.store.readStream(`lead-${responses[0]!.body.id}`)).toHaveLength(1);
   });
 
-  it('a key reused on another lead is refused with 422 and writes nothing', async () => {
+  it('a key is scoped to its lead, like the path: on another lead it is another request, on either store', async () => {
     const key = randomUUID();
     const a = (await t.http().post('/leads').send(lead()).expect(201)).body.id as string;
     const b = (await t.http().post('/leads').send(lead()).expect(201)).body.id as string;
-    await t
+    const first = await t
       .http()
       .post(`/leads/${a}/disqualify`)
       .set('Idempotency-Key', key)
       .send({ reason: 'spam' })
       .expect(200);
-    const head = await t.store.headPosition();
-    const reused = await t
+    const other = await t
       .http()
       .post(`/leads/${b}/disqualify`)
       .set('Idempotency-Key', key)
+      .send({ reason: 'spam' })
+      .expect(200);
+    expect(other.body).toMatchObject({ id: b, revision: 1 });
+    expect((await t.http().get(`/leads/${b}`).expect(200)).body.status).toBe('disqualified');
+    const head = await t.store.headPosition();
+    // Each retry is still recognised on its own lead, and a different body under the key there is 422.
+    const retry = await t
+      .http()
+      .post(`/leads/${a}/disqualify`)
+      .set('Idempotency-Key', key)
       .send({ reason: 'spam' });
+    expect(retry.body).toEqual(first.body);
+    const reused = await t
+      .http()
+      .post(`/leads/${a}/disqualify`)
+      .set('Idempotency-Key', key)
+      .send({ reason: 'duplicate' });
     expect(reused.status).toBe(422);
     expect(await t.store.headPosition()).toBe(head);
   });

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { lead, problemOf, removeDataDir, startApp, type TestApp } from './support/test-app';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { lead, problemOf, removeDataDir, startApp, type TestApp, momentBetween } from './support/test-app';
 
 describe('Read side: reports, lists, as-of and read-your-writes', () => {
   let t: TestApp;
@@ -64,9 +62,7 @@ describe('Read side: reports, lists, as-of and read-your-writes', () => {
     await qualify('F', 70_000, 'EUR');
     await qualify('G', 12_345, 'JPY');
     await t.http().post(`/leads/${ids['D']}/disqualify`).send({ reason: 'spam' }).expect(200);
-    await sleep(5);
-    phaseOneEnd = new Date().toISOString();
-    await sleep(5);
+    phaseOneEnd = await momentBetween();
     // Phase two: deals are created and worked.
     await deal('A', 100_000, 'EUR', 'proposal', 'won');
     await deal('B', 50_000, 'USD');
@@ -83,22 +79,30 @@ describe('Read side: reports, lists, as-of and read-your-writes', () => {
     const report = await t.http().get(`/analytics/pipeline?minPosition=${last}`).expect(200);
     expect(report.body).toEqual({
       position: last,
+      pipelineId: 'default',
+      name: 'Default pipeline',
       stages: [
         {
           stage: 'qualification',
+          name: 'Qualification',
+          retired: false,
           probability: 10,
           openDeals: 1,
           values: [{ currency: 'USD', total: 50_000, weighted: 5_000 }],
         },
         {
           stage: 'demo',
+          name: 'Demo',
+          retired: false,
           probability: 30,
           openDeals: 1,
           values: [{ currency: 'JPY', total: 12_345, weighted: 3_704 }],
         },
-        { stage: 'proposal', probability: 60, openDeals: 0, values: [] },
+        { stage: 'proposal', name: 'Proposal', retired: false, probability: 60, openDeals: 0, values: [] },
         {
           stage: 'negotiation',
+          name: 'Negotiation',
+          retired: false,
           probability: 80,
           openDeals: 1,
           values: [{ currency: 'EUR', total: 70_000, weighted: 56_000 }],
@@ -259,12 +263,16 @@ describe('Read side: reports, lists, as-of and read-your-writes', () => {
     ['/leads?limit=ten', 'limit'],
     ['/leads?status=won', 'status'],
     ['/leads?cursor=not-a-cursor', 'cursor'],
-    ['/deals?stage=closing', 'stage'],
+    ['/deals?stage=Closing', 'stage'],
+    ['/deals?pipelineId=a%20b', 'pipelineId'],
     ['/deals?leadId=42', 'leadId'],
     ['/analytics/pipeline?asOf=yesterday', 'asOf'],
     ['/analytics/funnel?asOf=2026-13-45', 'asOf'],
     ['/analytics/funnel?from=2026-05-01&to=2026-04-01', 'to'],
     ['/analytics/funnel?region=emea', 'region'],
+    ['/analytics/stages?from=2026-02-30', 'from'],
+    ['/analytics/losses?to=2026-01-01T24:00Z', 'to'],
+    ['/analytics/forecast?groupBy=stage', 'groupBy'],
     ['/analytics/pipeline?minPosition=-1', 'minPosition'],
     ['/analytics/pipeline?asOf=2026-01-01&asOf=2026-02-01', 'asOf'],
   ])('400 for %s', async (url, field) => {
@@ -275,18 +283,53 @@ describe('Read side: reports, lists, as-of and read-your-writes', () => {
 });
 
 describe('The lead-to-deal automation', () => {
-  const waitForDeals = async (t: TestApp, leadId: string, position: string) => {
-    for (let i = 0; i < 100; i++) {
-      const page = await t.http().get(`/deals?leadId=${leadId}&minPosition=${position}`).expect(200);
-      if (page.body.items.length > 0) return page.body.items as { dealId: string }[];
-      await sleep(20);
-    }
-    throw new Error(`no deal for lead ${leadId}`);
-  };
+  /** The deals of a lead once the read models include `position` and what the automation did about it. */
+  const dealsOf = async (t: TestApp, leadId: string, position: string) =>
+    (await t.http().get(`/deals?leadId=${leadId}&minPosition=${position}`).expect(200)).body.items as {
+      dealId: string;
+    }[];
   const dealsCreatedFor = async (t: TestApp, leadId: string) =>
     (await t.store.readAll({ maxCount: 1_000_000 })).filter(
       (e) => e.type === 'DealCreated' && e.data['leadId'] === leadId,
     );
+  /** Waits until the automation has handled every event in the log (a query at the head waits for it). */
+  const settled = async (t: TestApp) => {
+    const head = await t.store.headPosition();
+    await t.http().get(`/deals?minPosition=${head}`).expect(200);
+    const health = await t.http().get('/health').expect(200);
+    expect(health.body.info.readModels.automation).toMatchObject({ checkpoint: head.toString() });
+    return head;
+  };
+
+  it('read-your-writes: the position a qualification returns shows the deal the automation makes for it', async () => {
+    const t = await startApp(undefined, { AUTO_CREATE_DEALS: 'true' });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const leadId = (
+          await t
+            .http()
+            .post('/leads')
+            .send(lead({ name: `L${i}` }))
+            .expect(201)
+        ).body.id as string;
+        const qualified = await t
+          .http()
+          .post(`/leads/${leadId}/qualify`)
+          .send({ budget: { amount: 1000 + i, currency: 'EUR' }, timeline: '2026-08-31' })
+          .expect(200);
+        // One query, no polling: the answer waits for the automation and then for the deal's projection.
+        const [deal] = await dealsOf(t, leadId, qualified.body.position as string);
+        expect(deal).toMatchObject({
+          leadId,
+          value: { amount: 1000 + i, currency: 'EUR' },
+          pipelineId: 'default',
+        });
+      }
+    } finally {
+      await t.close();
+      removeDataDir(t.dataDir);
+    }
+  });
 
   it('creates exactly one deal when a lead is qualified, also across a restart and when a person was first', async () => {
     let t = await startApp(undefined, { AUTO_CREATE_DEALS: 'true' });
@@ -305,7 +348,7 @@ describe('The lead-to-deal automation', () => {
         .set('X-Correlation-Id', 'qualify-ada')
         .send({ budget: { amount: 420_000, currency: 'GBP' }, timeline: '2026-08-31' })
         .expect(200);
-      const [deal] = await waitForDeals(t, leadId, qualified.body.position as string);
+      const [deal] = await dealsOf(t, leadId, qualified.body.position as string);
       const created = await t.http().get(`/deals/${deal!.dealId}`).expect(200);
       expect(created.body).toMatchObject({
         leadId,
@@ -334,13 +377,14 @@ describe('The lead-to-deal automation', () => {
           expectedCloseDate: '2026-08-31',
         });
       expect([201, 409]).toContain(manual.status);
-      await waitForDeals(t, raced, racedQualified.body.position as string);
+      expect(await dealsOf(t, raced, racedQualified.body.position as string)).toHaveLength(1);
 
       await t.close();
       t = await startApp(dataDir, { AUTO_CREATE_DEALS: 'true' });
-      // After the restart the automation has nothing left to do: still one deal per lead.
+      // After the restart the automation has nothing left to do: once it has handled the whole log, the log
+      // has not grown and each lead still has one deal.
       const head = await t.store.headPosition();
-      await sleep(300);
+      expect(await settled(t)).toBe(head);
       expect(await t.store.headPosition()).toBe(head);
       expect(await dealsCreatedFor(t, leadId)).toHaveLength(1);
       expect(await dealsCreatedFor(t, raced)).toHaveLength(1);
@@ -359,7 +403,7 @@ describe('The lead-to-deal automation', () => {
         .http()
         .post(`/leads/${leadId}/qualify`)
         .send({ budget: { amount: 5, currency: 'EUR' }, timeline: '2026-08-31' });
-      await waitForDeals(t, leadId, qualified.body.position as string);
+      expect(await dealsOf(t, leadId, qualified.body.position as string)).toHaveLength(1);
       await t.close();
       // Forget every read model and checkpoint: the automation replays the whole log.
       const { rmSync } = await import('node:fs');
@@ -369,8 +413,7 @@ describe('The lead-to-deal automation', () => {
       }
       t = await startApp(dataDir, { AUTO_CREATE_DEALS: 'true' });
       const head = await t.store.headPosition();
-      await t.http().get(`/deals?leadId=${leadId}&minPosition=${head}`).expect(200);
-      await sleep(300);
+      expect(await settled(t)).toBe(head);
       expect(await dealsCreatedFor(t, leadId)).toHaveLength(1);
       expect(await t.store.headPosition()).toBe(head);
     } finally {
@@ -383,12 +426,15 @@ describe('The lead-to-deal automation', () => {
     const t = await startApp(undefined, { AUTO_CREATE_DEALS: 'false' });
     try {
       const leadId = (await t.http().post('/leads').send(lead()).expect(201)).body.id as string;
-      await t
+      const qualified = await t
         .http()
         .post(`/leads/${leadId}/qualify`)
         .send({ budget: { amount: 5, currency: 'EUR' }, timeline: '2026-08-31' })
         .expect(200);
-      await sleep(300);
+      // No automation runs at all (health lists none), and the read models, caught up, show no deal.
+      const health = await t.http().get('/health').expect(200);
+      expect(health.body.info.readModels.automation).toBeUndefined();
+      expect(await dealsOf(t, leadId, qualified.body.position as string)).toEqual([]);
       expect(await dealsCreatedFor(t, leadId)).toHaveLength(0);
     } finally {
       await t.close();

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { lead, removeDataDir, startApp } from './support/test-app';
+import { lead, newDataDir, removeDataDir, startApp } from './support/test-app';
 import { BUILT_API } from './support/service-process';
 
 const REBUILD = join(BUILT_API, '..', 'rebuild.js');
@@ -11,20 +12,20 @@ describe('npm run rebuild', () => {
     let t = await startApp(undefined, { AUTO_CREATE_DEALS: 'true' });
     const dataDir = t.dataDir;
     try {
+      let qualified = '0';
       for (const source of ['web_form', 'referral', 'web_form']) {
         const leadId = (await t.http().post('/leads').send(lead({ source })).expect(201)).body.id as string;
-        await t
+        const answer = await t
           .http()
           .post(`/leads/${leadId}/qualify`)
           .send({ budget: { amount: 900, currency: 'EUR' }, timeline: '2026-10-01' })
           .expect(200);
+        qualified = answer.body.position as string;
       }
-      let head = await t.store.headPosition();
-      // Wait for the automation's three deals, then for the read models to include them.
-      for (let i = 0; i < 100 && head < 9n; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        head = await t.store.headPosition();
-      }
+      // The last qualification's position waits for the automation's three deals and the read models.
+      await t.http().get(`/deals?minPosition=${qualified}`).expect(200);
+      const head = await t.store.headPosition();
+      expect(head).toBe(9n);
       const urls = ['/analytics/pipeline', '/analytics/funnel', '/leads', '/deals'];
       const before = await Promise.all(
         urls.map(async (url) => (await t.http().get(`${url}?minPosition=${head}`).expect(200)).body),
@@ -34,7 +35,9 @@ describe('npm run rebuild', () => {
       const { stdout } = await promisify(execFile)(process.execPath, [REBUILD], {
         env: { ...process.env, DATA_DIR: dataDir },
       });
-      expect(stdout).toMatch(/rebuilt lead-list, deal-list, pipeline, funnel from 9 events/);
+      expect(stdout).toMatch(
+        /rebuilt pipelines, lead-list, deal-list, pipeline, funnel, stages, forecast, losses from 9 events/,
+      );
 
       t = await startApp(dataDir);
       const after = await Promise.all(
@@ -43,6 +46,34 @@ describe('npm run rebuild', () => {
       expect(after).toEqual(before);
     } finally {
       await t.close();
+      removeDataDir(dataDir);
+    }
+  });
+
+  it('rebuilds a data directory of the previous version in the current schema, with the same answers', async () => {
+    const fixture = join(__dirname, 'fixtures', 'upgrade-v1');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const recorded = require(join(fixture, 'answers.json')) as {
+      head: string;
+      answers: Record<string, { body: object }>;
+    };
+    const dataDir = newDataDir();
+    cpSync(join(fixture, 'data'), dataDir, { recursive: true });
+    try {
+      await promisify(execFile)(process.execPath, [REBUILD], { env: { ...process.env, DATA_DIR: dataDir } });
+      const t = await startApp(dataDir);
+      try {
+        for (const url of ['/analytics/pipeline', '/analytics/funnel', '/leads', '/deals']) {
+          const now = await t.http().get(`${url}?minPosition=${recorded.head}`).expect(200);
+          expect(now.body).toMatchObject(recorded.answers[url]!.body);
+        }
+        // Old deals were folded through the upcaster: they are in the default pipeline.
+        const deals = (await t.http().get('/deals?pipelineId=default').expect(200)).body.items as unknown[];
+        expect(deals).toHaveLength((recorded.answers['/deals']!.body as { items: unknown[] }).items.length);
+      } finally {
+        await t.close();
+      }
+    } finally {
       removeDataDir(dataDir);
     }
   });

@@ -19,13 +19,24 @@ describe('API and projector as two processes on one data directory', () => {
 
   const startProjector = () => startService(env, BUILT_PROJECTOR, /following the event log()/);
   const call = (method: string, path: string, body?: unknown) => callService(api!, method, path, body);
+  const qualifiedAt = new Map<string, string>();
+  const qualify = async (leadId: string, amount: number, currency: string) => {
+    const answer = await call('POST', `/leads/${leadId}/qualify`, {
+      budget: { amount, currency },
+      timeline: '2026-12-31',
+    });
+    qualifiedAt.set(leadId, answer['position'] as string);
+  };
+  /**
+   * The lead's deal, read once with the position its qualification returned: the API waits on the checkpoints
+   * the projector writes until the automation has handled it and the read models include the deal it made.
+   */
   const dealOf = async (leadId: string) => {
-    for (let i = 0; i < 300; i++) {
-      const page = (await call('GET', `/deals?leadId=${leadId}`)) as { items: { dealId: string }[] };
-      if (page.items[0]) return page.items[0].dealId;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`the automation created no deal for ${leadId}`);
+    const page = (await call('GET', `/deals?leadId=${leadId}&minPosition=${qualifiedAt.get(leadId)}`)) as {
+      items: { dealId: string }[];
+    };
+    if (!page.items[0]) throw new Error(`no deal for ${leadId} at the position its qualification returned`);
+    return page.items[0].dealId;
   };
 
   afterAll(async () => {
@@ -44,23 +55,13 @@ describe('API and projector as two processes on one data directory', () => {
       leads.push(captured['id'] as string);
     }
     // Half of them qualified while the projector runs: it creates their deals.
-    for (const leadId of leads.slice(0, 8)) {
-      await call('POST', `/leads/${leadId}/qualify`, {
-        budget: { amount: 1000, currency: 'EUR' },
-        timeline: '2026-12-31',
-      });
-    }
+    for (const leadId of leads.slice(0, 8)) await qualify(leadId, 1000, 'EUR');
     for (const leadId of leads.slice(0, 4)) await call('POST', `/deals/${await dealOf(leadId)}/win`, {});
 
     // The projector dies mid-stream; commands go on being accepted.
     projector.child.kill('SIGKILL');
     await stopService(projector);
-    for (const leadId of leads.slice(8, 16)) {
-      await call('POST', `/leads/${leadId}/qualify`, {
-        budget: { amount: 500, currency: 'USD' },
-        timeline: '2026-12-31',
-      });
-    }
+    for (const leadId of leads.slice(8, 16)) await qualify(leadId, 500, 'USD');
     await call('POST', `/leads/${leads[20]}/disqualify`, { reason: 'spam' });
     const health = (await call('GET', '/health')) as {
       info: { readModels: { projections: { caughtUp: boolean }[] } };

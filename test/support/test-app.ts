@@ -5,12 +5,13 @@ import { EventStore } from '@app/event-store';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApp } from '../../apps/api/src/app.factory';
-import { loadConfig } from '@app/application';
+import { STORED_EVENTS, loadConfig } from '@app/application';
 
 export interface TestApp {
   readonly app: NestFastifyApplication;
   readonly dataDir: string;
   readonly http: () => ReturnType<typeof request>;
+  /** The event store as written (events in the schema they were stored with). */
   readonly store: EventStore;
   /** Stops the app; the data directory stays (for restarts) until `destroy`. */
   readonly close: () => Promise<void>;
@@ -32,8 +33,41 @@ export async function startApp(dataDir = newDataDir(), env: Record<string, strin
     app,
     dataDir,
     http: () => request(app.getHttpServer()),
-    store: app.get(EventStore),
+    store: app.get<EventStore>(STORED_EVENTS),
     close: () => app.close(),
+  };
+}
+
+/**
+ * The real application for a whole describe block: started before its tests on a fresh data directory,
+ * stopped and removed after them. The answer stands for the running app in the tests (t.http(), t.store...).
+ */
+export function useApp(env: Record<string, string> = {}): TestApp {
+  let current: TestApp | undefined;
+  beforeAll(async () => {
+    current = await startApp(undefined, env);
+  });
+  afterAll(async () => {
+    if (!current) return;
+    await current.close();
+    removeDataDir(current.dataDir);
+  });
+  const running = (): TestApp => {
+    if (!current) throw new Error('the app runs only inside the tests of the describe block that uses it');
+    return current;
+  };
+  return {
+    get app() {
+      return running().app;
+    },
+    get dataDir() {
+      return running().dataDir;
+    },
+    http: () => running().http(),
+    get store() {
+      return running().store;
+    },
+    close: () => running().close(),
   };
 }
 
@@ -69,6 +103,29 @@ export const problemOf = (response: { status: number; headers: Record<string, st
   };
 };
 
+/**
+ * A moment strictly between what happened before the call and what happens after it, for as-of queries: the
+ * time now, with a few milliseconds on each side so that no event shares it.
+ */
+export async function momentBetween(): Promise<string> {
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const moment = new Date().toISOString();
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  return moment;
+}
+
+type Answer = { status: number; headers: Record<string, string>; body: unknown };
+
+/** Runs a request that must be refused with this status: its problem+json, once the log is seen not to move. */
+export async function refused(t: TestApp, send: () => PromiseLike<Answer>, status: number) {
+  const before = await t.store.headPosition();
+  const response = await send();
+  expect(response.status).toBe(status);
+  const problem = problemOf(response);
+  expect(await t.store.headPosition()).toBe(before);
+  return problem;
+}
+
 /** The body of POST /deals for a lead. */
 export const dealFor = (leadId: string, overrides: Record<string, unknown> = {}) => ({
   leadId,
@@ -77,6 +134,16 @@ export const dealFor = (leadId: string, overrides: Record<string, unknown> = {})
   expectedCloseDate: '2026-12-31',
   ...overrides,
 });
+
+/** Retires a pipeline's stage over HTTP (it must be accepted); the command's answer. */
+export async function retireStage(t: TestApp, pipelineId: string, stage: string) {
+  const response = await t
+    .http()
+    .post(`/pipelines/${pipelineId}/stages/${stage}/retire`)
+    .send({})
+    .expect(200);
+  return response.body as { id: string; revision: number; position: string };
+}
 
 /** A lead captured and qualified over HTTP; its id. */
 export async function qualifiedLead(t: TestApp, overrides: Record<string, unknown> = {}): Promise<string> {

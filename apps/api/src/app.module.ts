@@ -11,6 +11,7 @@ import { BodyPipe } from './http/body.pipe';
 import { ProblemFilter } from './http/problem.filter';
 import { ReadGateModule } from './read-side/read-gate';
 import { LeadsModule } from './leads/leads.module';
+import { PipelinesModule } from './pipelines/pipelines.module';
 
 @Module({})
 export class AppModule {
@@ -25,6 +26,7 @@ export class AppModule {
         ReadGateModule,
         LeadsModule,
         DealsModule,
+        PipelinesModule,
         AnalyticsModule,
         AuditModule,
         HealthModule,

@@ -1,4 +1,4 @@
-import { loadConfig, openEventStore, openReadStore } from '@app/application';
+import { inCurrentSchema, loadConfig, openEventStore, openReadStore } from '@app/application';
 import { PROJECTIONS, ProjectionRunner } from '@app/read-models';
 
 /**
@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   const events = await openEventStore(config);
   const reads = await openReadStore(config);
   try {
-    const runner = new ProjectionRunner(events.store, reads.store, projections, { batchSize: 5000 });
+    // Projections fold events in the current schema, as the service reads them.
+    const runner = new ProjectionRunner(inCurrentSchema(events.store), reads.store, projections, {
+      batchSize: 5000,
+    });
     await runner.resetAll();
     const started = performance.now();
     const processed = await runner.catchUp();

@@ -11,3 +11,6 @@ export * from './storage/storage.module';
 export * from './read-side/projection-progress';
 export * from './read-side/as-of';
 export * from './read-side/read-side.module';
+export * from './use-cases/lead-commands';
+export * from './use-cases/deal-commands';
+export * from './use-cases/pipeline-commands';

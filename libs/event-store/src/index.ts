@@ -6,3 +6,5 @@ export * from './time-ordered-uuid';
 export * from './sqlite/sqlite-database';
 export * from './sqlite/sqlite-event-store';
 export * from './eventstoredb/eventstoredb-event-store';
+export * from './upcasting-event-store';
+export * from './idempotency';

@@ -8,5 +8,9 @@ export { MongoReadStore, type MongoReadStoreOptions } from './mongodb/mongodb-re
 export * from './lead-list';
 export * from './deal-list';
 export * from './pipeline';
+export * from './pipelines';
 export * from './funnel';
+export * from './stages';
+export * from './forecast';
+export * from './losses';
 export * from './projections';

@@ -9,7 +9,7 @@ import { ProjectionRunner } from './projection-runner';
 import { PROJECTIONS } from './projections';
 import type { ReadStore, ReadStoreCommit } from './read-store.port';
 import { SqliteReadStore } from './sqlite/sqlite-read-store';
-import { actionArbitrary, historyOf, write } from './testing/histories';
+import { actionArbitrary, actionsArbitrary, historyOf, write } from './testing/histories';
 
 /** A read store that "crashes" at chosen commits: before writing, or after writing but before answering. */
 class CrashingReadStore extends SqliteReadStore {
@@ -52,7 +52,7 @@ describe('ProjectionRunner', () => {
   it('an incremental build with crashes and restarts at random moments equals a full rebuild and the pure fold', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(actionArbitrary, { minLength: 1, maxLength: 80 }),
+        actionsArbitrary(80),
         fc.integer({ min: 1, max: 15 }),
         fc.array(fc.tuple(fc.nat(40), fc.constantFrom('before' as const, 'after' as const)), {
           maxLength: 6,
@@ -181,17 +181,19 @@ describe('ProjectionRunner', () => {
     const store = new SqliteReadStore(readDb);
     try {
       await write(events, historyOf([{ kind: 'capture', source: 'web_form', minutes: 1 }]));
-      const [first] = PROJECTIONS;
-      await new ProjectionRunner(events, store, [first!]).catchUp();
-      const stale = (await store.find(first!.collections[0]!.name, {}))[0]!;
+      // The lead list holds a document for the captured lead.
+      const leadList = PROJECTIONS.find((p) => p.name === 'lead-list')!;
+      const collection = leadList.collections[0]!.name;
+      await new ProjectionRunner(events, store, [leadList]).catchUp();
+      const stale = (await store.find(collection, {}))[0]!;
       await store.commit({
-        changes: [
-          { collection: first!.collections[0]!.name, id: stale.id, doc: { ...stale, tampered: true } },
-        ],
+        changes: [{ collection, id: stale.id, doc: { ...stale, tampered: true } }],
         checkpoints: [],
       });
-      await new ProjectionRunner(events, store, [{ ...first!, version: first!.version + 1 }]).catchUp();
-      expect((await store.find(first!.collections[0]!.name, {}))[0]).toEqual(stale);
+      await new ProjectionRunner(events, store, [leadList]).catchUp();
+      expect((await store.find(collection, {}))[0]).toMatchObject({ tampered: true });
+      await new ProjectionRunner(events, store, [{ ...leadList, version: leadList.version + 1 }]).catchUp();
+      expect((await store.find(collection, {}))[0]).toEqual(stale);
     } finally {
       await events.close();
       eventsDb.close();

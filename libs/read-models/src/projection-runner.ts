@@ -1,5 +1,6 @@
 import { type EventStore, type Position, type RecordedEvent, START } from '@app/event-store';
 import { LogFollower } from './log-follower';
+import { PositionWaiters } from './position-waiters';
 import type { Doc, DocChange, DocLookup, DocRef, Projection } from './projection';
 import { type CheckpointMove, CheckpointMovedError, type ReadStore } from './read-store.port';
 
@@ -24,11 +25,6 @@ export interface ProjectionStatus {
   readonly checkpoint: Position;
 }
 
-interface Waiter {
-  readonly position: Position;
-  readonly resolve: (reached: boolean) => void;
-}
-
 /**
  * Follows the durable event log and keeps the projections' documents up to date: catch-up from each
  * projection's checkpoint, then live as events land. Each batch's document changes and the checkpoints are
@@ -39,7 +35,7 @@ export class ProjectionRunner {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly checkpoints = new Map<string, Position>();
-  private waiters: Waiter[] = [];
+  private readonly waiters = new PositionWaiters();
   private follower: LogFollower | undefined;
 
   constructor(
@@ -68,8 +64,7 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     await this.follower?.stop();
-    for (const waiter of this.waiters) waiter.resolve(false);
-    this.waiters = [];
+    this.waiters.releaseAll();
   }
 
   /** Drops every projection's documents and checkpoint: the next steps build them again from the start. */
@@ -94,21 +89,9 @@ export class ProjectionRunner {
 
   /** True once every projection has processed the position; false if that takes longer than the timeout. */
   waitFor(position: Position, timeoutMs: number): Promise<boolean> {
-    if (this.lowestCheckpoint() >= position) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const waiter: Waiter = {
-        position,
-        resolve: (reached) => {
-          clearTimeout(timer);
-          resolve(reached);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(false);
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
+    return this.lowestCheckpoint() >= position
+      ? Promise.resolve(true)
+      : this.waiters.wait(position, timeoutMs);
   }
 
   status(): ProjectionStatus[] {
@@ -171,7 +154,7 @@ export class ProjectionRunner {
       return batch.length;
     }
     for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.name, checkpoint.position);
-    this.release();
+    this.waiters.reached(this.lowestCheckpoint());
     return batch.length;
   }
 
@@ -265,13 +248,5 @@ export class ProjectionRunner {
       }
     }
     return changes;
-  }
-
-  private release(): void {
-    const reached = this.lowestCheckpoint();
-    const ready = this.waiters.filter((w) => w.position <= reached);
-    if (ready.length === 0) return;
-    this.waiters = this.waiters.filter((w) => w.position > reached);
-    for (const waiter of ready) waiter.resolve(true);
   }
 }

@@ -1,15 +1,51 @@
+import { DEFAULT_PIPELINE_ID } from '@app/domain';
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { MinPosition } from '../http/min-position.decorator';
-import { AsOfQueryDto, FunnelQueryDto } from '../http/query-fields';
 import { QueryDocs } from '../http/openapi-docs';
 import { ProblemException } from '../http/problem';
+import {
+  type AsOfQueryDto,
+  ForecastQueryDto,
+  FunnelQueryDto,
+  PeriodQueryDto,
+  PipelineReportQueryDto,
+  StagesQueryDto,
+  toMoment,
+} from '../http/query-fields';
+import { ForecastReportQuery } from './queries/forecast-report.query';
 import { FunnelReportQuery } from './queries/funnel-report.query';
+import { LossesReportQuery } from './queries/losses-report.query';
 import { PipelineReportQuery } from './queries/pipeline-report.query';
+import { StagesReportQuery } from './queries/stages-report.query';
+import type { ReportMoment } from './report-reader';
+import {
+  ForecastReportView,
+  FunnelReportView,
+  LossesReportView,
+  PipelineReportView,
+  StagesReportView,
+} from './report.views';
 
-const instant = (value: string | undefined) => (value === undefined ? undefined : new Date(value));
+const momentOf = (query: AsOfQueryDto, minPosition: bigint | undefined): ReportMoment => ({
+  asOf: toMoment(query.asOf),
+  minPosition,
+});
 
+/** A report's [from, to) as ISO instants, only the bounds given; from must come before to. */
+function periodOf(query: PeriodQueryDto): { from?: string; to?: string } {
+  const from = toMoment(query.from);
+  const to = toMoment(query.to);
+  if (from && to && from >= to) {
+    throw ProblemException.badRequest('from must be before to', [
+      { field: 'to', reason: 'must be after from' },
+    ]);
+  }
+  return { ...(from ? { from: from.toISOString() } : {}), ...(to ? { to: to.toISOString() } : {}) };
+}
+
+/** Reports for analysts: each one answers now, after minPosition, or as of a past moment (asOf). */
 @ApiTags('analytics')
 @Controller('analytics')
 export class AnalyticsController {
@@ -18,37 +54,66 @@ export class AnalyticsController {
   @Get('pipeline')
   @QueryDocs()
   @ApiOkResponse({
+    type: PipelineReportView,
     description:
-      'Open deals per stage in pipeline order (count, total and weighted value per currency); won and lost',
+      "A pipeline's open deals per stage in its order (count, total and weighted value per currency), won and lost; unknown pipeline: 404",
   })
-  pipeline(@Query() query: AsOfQueryDto, @MinPosition() minPosition: bigint | undefined) {
-    return this.queries.execute(new PipelineReportQuery(instant(query.asOf), minPosition));
+  pipeline(@Query() query: PipelineReportQueryDto, @MinPosition() minPosition: bigint | undefined) {
+    const selection = {
+      pipelineId: query.pipelineId ?? DEFAULT_PIPELINE_ID,
+      ...(query.groupBy ? { groupBy: query.groupBy } : {}),
+    };
+    return this.queries.execute(new PipelineReportQuery(selection, momentOf(query, minPosition)));
   }
 
   @Get('funnel')
   @QueryDocs()
   @ApiOkResponse({
+    type: FunnelReportView,
     description:
-      'Per lead source: captured, qualified, disqualified, deals created, won, lost, won value, rates',
+      'Per lead source, for the leads captured in [from, to): captured, qualified, disqualified, deals created, won, lost, won value, rates',
   })
   funnel(@Query() query: FunnelQueryDto, @MinPosition() minPosition: bigint | undefined) {
-    const from = instant(query.from);
-    const to = instant(query.to);
-    if (from && to && from >= to) {
-      throw ProblemException.badRequest('from must be before to', [
-        { field: 'to', reason: 'must be after from' },
-      ]);
-    }
-    return this.queries.execute(
-      new FunnelReportQuery(
-        {
-          ...(from ? { from: from.toISOString() } : {}),
-          ...(to ? { to: to.toISOString() } : {}),
-          ...(query.source ? { source: query.source } : {}),
-        },
-        instant(query.asOf),
-        minPosition,
-      ),
-    );
+    const selection = { ...periodOf(query), ...(query.source ? { source: query.source } : {}) };
+    return this.queries.execute(new FunnelReportQuery(selection, momentOf(query, minPosition)));
+  }
+
+  @Get('stages')
+  @QueryDocs()
+  @ApiOkResponse({
+    type: StagesReportView,
+    description:
+      'Per stage of a pipeline: deals that entered it, moved forward or back from it, were won or lost from it or moved out, time in stage, and the stage-to-stage conversion, for what happened in [from, to)',
+  })
+  stages(@Query() query: StagesQueryDto, @MinPosition() minPosition: bigint | undefined) {
+    const selection = { pipelineId: query.pipelineId ?? DEFAULT_PIPELINE_ID, ...periodOf(query) };
+    return this.queries.execute(new StagesReportQuery(selection, momentOf(query, minPosition)));
+  }
+
+  @Get('forecast')
+  @QueryDocs()
+  @ApiOkResponse({
+    type: ForecastReportView,
+    description:
+      "A pipeline's open deals by expected close month (count, total, weighted per currency), and won value by the month it was won",
+  })
+  forecast(@Query() query: ForecastQueryDto, @MinPosition() minPosition: bigint | undefined) {
+    const selection = {
+      pipelineId: query.pipelineId ?? DEFAULT_PIPELINE_ID,
+      ...periodOf(query),
+      ...(query.groupBy ? { groupBy: query.groupBy } : {}),
+    };
+    return this.queries.execute(new ForecastReportQuery(selection, momentOf(query, minPosition)));
+  }
+
+  @Get('losses')
+  @QueryDocs()
+  @ApiOkResponse({
+    type: LossesReportView,
+    description:
+      'Deals lost in [from, to) (and not reopened), by reason, by the stage they were lost in and by competitor, with values per currency',
+  })
+  losses(@Query() query: PeriodQueryDto, @MinPosition() minPosition: bigint | undefined) {
+    return this.queries.execute(new LossesReportQuery(periodOf(query), momentOf(query, minPosition)));
   }
 }

@@ -1,4 +1,4 @@
-import type { Decider } from '@app/domain';
+import { type Decider, upcast } from '@app/domain';
 import { type EventMetadata, type RecordedEvent, verifyStream } from '@app/event-store';
 import { ApiProperty } from '@nestjs/swagger';
 
@@ -22,32 +22,29 @@ export class IntegrityView {
   brokenAt!: number | null;
 }
 
-/** Every event of a stream with the state after it, and whether its tamper-evidence chain holds. */
-export function historyOf<S, E, V>(
-  events: readonly RecordedEvent[],
-  decider: Pick<Decider<never, S, E>, 'initialState' | 'evolve'>,
-  view: (state: S, revision: number) => V,
-): { events: (Omit<HistoryEntryView, 'stateAfter'> & { stateAfter: V })[]; integrity: IntegrityView } {
-  let state = decider.initialState();
-  return {
-    events: events.map((event) => {
-      state = decider.evolve(state, event as unknown as E);
-      return {
-        revision: event.revision,
-        position: event.position.toString(),
-        type: event.type,
-        data: event.data,
-        metadata: event.metadata,
-        stateAfter: view(state, event.revision),
-      };
-    }),
-    integrity: verifyStream(events),
-  };
-}
+type HistoryEntry<V> = Omit<HistoryEntryView, 'stateAfter'> & { stateAfter: V };
 
-/** The events that had occurred by a moment: the stream's prefix up to it. */
-export function eventsUntil(events: readonly RecordedEvent[], asOf: Date): RecordedEvent[] {
-  const until = asOf.toISOString();
-  const end = events.findIndex((event) => event.metadata.occurredAt > until);
-  return end < 0 ? [...events] : events.slice(0, end);
+/**
+ * Every event of a stream with the state after it, and whether its tamper-evidence chain holds. Events are
+ * shown as stored, so that anyone can check their hashes; the states are folded in the current schema.
+ */
+export async function historyOf<S, E, V>(
+  stored: readonly RecordedEvent[],
+  decider: Pick<Decider<never, S, E>, 'initialState' | 'evolve'>,
+  view: (state: S, event: RecordedEvent) => V | Promise<V>,
+): Promise<{ events: HistoryEntry<V>[]; integrity: IntegrityView }> {
+  let state = decider.initialState();
+  const events: HistoryEntry<V>[] = [];
+  for (const event of stored) {
+    state = decider.evolve(state, upcast(event) as unknown as E);
+    events.push({
+      revision: event.revision,
+      position: event.position.toString(),
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata,
+      stateAfter: await view(state, event),
+    });
+  }
+  return { events, integrity: verifyStream(stored) };
 }

@@ -1,21 +1,29 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { CommandMeta } from '@app/application';
 import { CommandResultDto } from '../http/command-result.dto';
 import { CommandDocs, QueryDocs } from '../http/openapi-docs';
 import { MinPosition } from '../http/min-position.decorator';
-import { ListDealsQueryDto, AsOfQueryDto, ReadQueryDto } from '../http/query-fields';
+import { ListDealsQueryDto, AsOfQueryDto, ReadQueryDto, toMoment } from '../http/query-fields';
 import { RequestMeta } from '../http/request-meta.decorator';
 import { UuidPipe } from '../http/uuid.pipe';
 import { AdvanceStageCommand } from './commands/advance-stage.command';
 import { CreateDealCommand } from './commands/create-deal.command';
 import { LoseDealCommand } from './commands/lose-deal.command';
+import { MoveDealToPipelineCommand } from './commands/move-deal-to-pipeline.command';
+import { MoveDealCommand } from './commands/move-deal.command';
+import { ReopenDealCommand } from './commands/reopen-deal.command';
+import { UpdateDealCommand } from './commands/update-deal.command';
 import { WinDealCommand } from './commands/win-deal.command';
 import { DealView } from './deal.view';
 import { AdvanceStageDto } from './dto/advance-stage.dto';
 import { CreateDealDto } from './dto/create-deal.dto';
 import { LoseDealDto } from './dto/lose-deal.dto';
+import { MoveDealToPipelineDto } from './dto/move-deal-to-pipeline.dto';
+import { MoveDealDto } from './dto/move-deal.dto';
+import { ReopenDealDto } from './dto/reopen-deal.dto';
+import { UpdateDealDto } from './dto/update-deal.dto';
 import { WinDealDto } from './dto/win-deal.dto';
 import { GetDealHistoryQuery } from './queries/get-deal-history.query';
 import { GetDealQuery } from './queries/get-deal.query';
@@ -32,7 +40,11 @@ export class DealsController {
 
   @Post()
   @CommandDocs()
-  @ApiCreatedResponse({ type: CommandResultDto, description: 'The deal was created for the qualified lead' })
+  @ApiCreatedResponse({
+    type: CommandResultDto,
+    description:
+      "The deal was created for the qualified lead, in its pipeline's first active stage or the one given",
+  })
   create(@Body() body: CreateDealDto, @RequestMeta() meta: CommandMeta) {
     return this.commands.execute(new CreateDealCommand(body, meta));
   }
@@ -40,13 +52,78 @@ export class DealsController {
   @Post(':dealId/advance')
   @HttpCode(200)
   @CommandDocs()
-  @ApiOkResponse({ type: CommandResultDto, description: 'The deal moved to a later stage' })
+  @ApiOkResponse({
+    type: CommandResultDto,
+    description: 'The deal moved forward to a later stage (StageAdvanced); a stage it is in or before is 409',
+  })
   advance(
     @Param('dealId', UuidPipe) dealId: string,
     @Body() body: AdvanceStageDto,
     @RequestMeta() meta: CommandMeta,
   ) {
     return this.commands.execute(new AdvanceStageCommand(dealId, body, meta));
+  }
+
+  @Post(':dealId/move')
+  @HttpCode(200)
+  @CommandDocs()
+  @ApiOkResponse({
+    type: CommandResultDto,
+    description:
+      'The deal moved to another active stage of its pipeline: forward records StageAdvanced, backward StageReverted',
+  })
+  move(
+    @Param('dealId', UuidPipe) dealId: string,
+    @Body() body: MoveDealDto,
+    @RequestMeta() meta: CommandMeta,
+  ) {
+    return this.commands.execute(new MoveDealCommand(dealId, body, meta));
+  }
+
+  @Patch(':dealId')
+  @CommandDocs()
+  @ApiOkResponse({
+    type: CommandResultDto,
+    description:
+      'The fields sent changed, one event per changed field (with the old and new value) in one atomic append; ' +
+      'a field sent with the value it has changes nothing',
+  })
+  update(
+    @Param('dealId', UuidPipe) dealId: string,
+    @Body() body: UpdateDealDto,
+    @RequestMeta() meta: CommandMeta,
+  ) {
+    return this.commands.execute(new UpdateDealCommand(dealId, body, meta));
+  }
+
+  @Post(':dealId/reopen')
+  @HttpCode(200)
+  @CommandDocs()
+  @ApiOkResponse({
+    type: CommandResultDto,
+    description: 'The won or lost deal is open again, in the stage it closed in',
+  })
+  reopen(
+    @Param('dealId', UuidPipe) dealId: string,
+    @Body() body: ReopenDealDto,
+    @RequestMeta() meta: CommandMeta,
+  ) {
+    return this.commands.execute(new ReopenDealCommand(dealId, body, meta));
+  }
+
+  @Post(':dealId/pipeline')
+  @HttpCode(200)
+  @CommandDocs()
+  @ApiOkResponse({
+    type: CommandResultDto,
+    description: 'The open deal moved to a stage of another pipeline',
+  })
+  moveToPipeline(
+    @Param('dealId', UuidPipe) dealId: string,
+    @Body() body: MoveDealToPipelineDto,
+    @RequestMeta() meta: CommandMeta,
+  ) {
+    return this.commands.execute(new MoveDealToPipelineCommand(dealId, body, meta));
   }
 
   @Post(':dealId/win')
@@ -91,8 +168,6 @@ export class DealsController {
   @QueryDocs()
   @ApiOkResponse({ type: DealView, description: "The deal's current state; ETag holds its revision" })
   get(@Param('dealId', UuidPipe) dealId: string, @Query() query: AsOfQueryDto) {
-    return this.queries.execute(
-      new GetDealQuery(dealId, query.asOf === undefined ? undefined : new Date(query.asOf)),
-    );
+    return this.queries.execute(new GetDealQuery(dealId, toMoment(query.asOf)));
   }
 }

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { STORED_EVENTS } from '@app/application';
 import { EventStore, type Position, START, type Unsubscribe } from '@app/event-store';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventMessageDto, EventPageDto } from './event-message.dto';
@@ -23,7 +24,8 @@ export class EventsService implements BeforeApplicationShutdown {
   private closing = false;
 
   constructor(
-    private readonly store: EventStore,
+    // Services get the events as stored (metadata.schemaVersion says their data's version), so hashes verify.
+    @Inject(STORED_EVENTS) private readonly store: EventStore,
     @Inject(EVENT_STREAM_SETTINGS) private readonly settings: EventStreamSettings,
   ) {}
 

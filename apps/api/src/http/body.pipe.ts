@@ -1,6 +1,6 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { type ValidationError, validate } from 'class-validator';
+import { type ValidationError, getMetadataStorage, validate } from 'class-validator';
 import { type FieldProblem, ProblemException } from './problem';
 
 /**
@@ -27,7 +27,15 @@ export class BodyPipe implements PipeTransform<unknown, Promise<unknown>> {
         { field: 'body', reason: 'must be a JSON object' },
       ]);
     }
-    const instance = plainToInstance<object, object>(metadata.metatype as new () => object, body);
+    const metatype = metadata.metatype as new () => object;
+    if (!hasFields(metatype)) {
+      // A body without fields ({} for retiring a stage): class-validator has nothing to check it against.
+      const unknown = Object.keys(body);
+      if (unknown.length === 0) return new metatype();
+      const problems = unknown.map((field) => ({ field, reason: 'is not a known field' }));
+      throw ProblemException.badRequest(problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
+    }
+    const instance = plainToInstance<object, object>(metatype, body);
     const errors = await validate(instance, {
       whitelist: true,
       forbidNonWhitelisted: true,
@@ -42,6 +50,9 @@ export class BodyPipe implements PipeTransform<unknown, Promise<unknown>> {
     return instance;
   }
 }
+
+const hasFields = (metatype: new () => object): boolean =>
+  getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).length > 0;
 
 function flatten(errors: readonly ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((error) => {

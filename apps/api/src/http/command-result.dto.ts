@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { CommandResult } from '@app/application';
 
 export class CommandResultDto implements CommandResult {
-  @ApiProperty({ format: 'uuid', description: 'The id of the lead or deal' })
+  @ApiProperty({ description: 'The id of the lead, deal (UUIDs) or pipeline (a slug)' })
   id!: string;
 
   @ApiProperty({ description: 'The stream revision after the command (also sent as ETag)', example: 3 })

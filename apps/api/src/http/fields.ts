@@ -27,6 +27,8 @@ import {
  */
 interface FieldOptions {
   readonly optional?: boolean;
+  /** For patches: the field may also be `null`, which clears it (implies optional). */
+  readonly nullable?: boolean;
   readonly description?: string;
   readonly example?: unknown;
 }
@@ -37,12 +39,23 @@ export const POSITION_PATTERN = /^\d{1,20}$/;
 /** An optional field or parameter: validated only when given (so `null` is refused like any wrong type). */
 export const Optional = () => ValidateIf((_: object, value: unknown) => value !== undefined);
 
-const presence = (optional: boolean | undefined) => (optional ? Optional() : IsDefined());
+/** A field that may be left out or be null (a patch that clears it): validated only when it holds a value. */
+export const OptionalOrNull = () =>
+  ValidateIf((_: object, value: unknown) => value !== undefined && value !== null);
+
+const presence = (options: FieldOptions) =>
+  options.nullable ? OptionalOrNull() : options.optional ? Optional() : IsDefined();
 
 export const Text = (max: number, options: FieldOptions = {}) =>
   applyDecorators(
-    ApiProperty({ type: String, maxLength: max, minLength: 1, required: !options.optional, ...doc(options) }),
-    presence(options.optional),
+    ApiProperty({
+      type: String,
+      maxLength: max,
+      minLength: 1,
+      required: !(options.optional || options.nullable),
+      ...doc(options),
+    }),
+    presence(options),
     IsString(),
     Matches(/\S/, { message: '$property must not be blank' }),
     MaxLength(max),
@@ -54,10 +67,10 @@ export const Email = (options: FieldOptions = {}) =>
       type: String,
       format: 'email',
       maxLength: 320,
-      required: !options.optional,
+      required: !(options.optional || options.nullable),
       ...doc(options),
     }),
-    presence(options.optional),
+    presence(options),
     IsString(),
     IsEmail({}, { message: '$property must be an email address' }),
     MaxLength(320),
@@ -69,10 +82,10 @@ export const Slug = (options: FieldOptions = {}) =>
       type: String,
       pattern: SLUG_PATTERN.source,
       maxLength: 50,
-      required: !options.optional,
+      required: !(options.optional || options.nullable),
       ...doc(options),
     }),
-    presence(options.optional),
+    presence(options),
     IsString(),
     Matches(SLUG_PATTERN, { message: '$property must be a lowercase slug such as web_form' }),
     MaxLength(50),
@@ -80,8 +93,13 @@ export const Slug = (options: FieldOptions = {}) =>
 
 export const SlugList = (maxItems: number, options: FieldOptions = {}) =>
   applyDecorators(
-    ApiProperty({ type: [String], maxItems, required: !options.optional, ...doc(options) }),
-    presence(options.optional),
+    ApiProperty({
+      type: [String],
+      maxItems,
+      required: !(options.optional || options.nullable),
+      ...doc(options),
+    }),
+    presence(options),
     IsArray(),
     ArrayMaxSize(maxItems),
     IsString({ each: true }),
@@ -91,22 +109,37 @@ export const SlugList = (maxItems: number, options: FieldOptions = {}) =>
 
 export const Uuid = (options: FieldOptions = {}) =>
   applyDecorators(
-    ApiProperty({ type: String, format: 'uuid', required: !options.optional, ...doc(options) }),
-    presence(options.optional),
+    ApiProperty({
+      type: String,
+      format: 'uuid',
+      required: !(options.optional || options.nullable),
+      ...doc(options),
+    }),
+    presence(options),
     IsUUID('all', { message: '$property must be a UUID' }),
   );
 
 export const OneOf = (values: readonly string[], options: FieldOptions = {}) =>
   applyDecorators(
-    ApiProperty({ type: String, enum: [...values], required: !options.optional, ...doc(options) }),
-    presence(options.optional),
+    ApiProperty({
+      type: String,
+      enum: [...values],
+      required: !(options.optional || options.nullable),
+      ...doc(options),
+    }),
+    presence(options),
     IsIn([...values], { message: `$property must be one of ${values.join(', ')}` }),
   );
 
 export const CalendarDate = (options: FieldOptions = {}) =>
   applyDecorators(
-    ApiProperty({ type: String, format: 'date', required: !options.optional, ...doc(options) }),
-    presence(options.optional),
+    ApiProperty({
+      type: String,
+      format: 'date',
+      required: !(options.optional || options.nullable),
+      ...doc(options),
+    }),
+    presence(options),
     ValidateBy({
       name: 'isCalendarDate',
       validator: {
@@ -114,6 +147,22 @@ export const CalendarDate = (options: FieldOptions = {}) =>
         defaultMessage: () => '$property must be a calendar date written YYYY-MM-DD',
       },
     }),
+  );
+
+/** A whole number within bounds (probabilities, days). */
+export const WholeNumber = (min: number, max: number, options: FieldOptions = {}) =>
+  applyDecorators(
+    ApiProperty({
+      type: Number,
+      minimum: min,
+      maximum: max,
+      required: !(options.optional || options.nullable),
+      ...doc(options),
+    }),
+    presence(options),
+    IsInt({ message: `$property must be a whole number from ${min} to ${max}` }),
+    Min(min, { message: `$property must be a whole number from ${min} to ${max}` }),
+    Max(max, { message: `$property must be a whole number from ${min} to ${max}` }),
   );
 
 export class MoneyDto {
@@ -144,8 +193,8 @@ export class MoneyDto {
 
 export const Money = (options: FieldOptions = {}) =>
   applyDecorators(
-    ApiProperty({ type: MoneyDto, required: !options.optional, ...doc(options) }),
-    presence(options.optional),
+    ApiProperty({ type: MoneyDto, required: !(options.optional || options.nullable), ...doc(options) }),
+    presence(options),
     IsObject({ message: '$property must be an object { amount, currency }' }),
     ValidateNested(),
     Type(() => MoneyDto),
@@ -153,6 +202,7 @@ export const Money = (options: FieldOptions = {}) =>
 
 function doc(options: FieldOptions) {
   return {
+    ...(options.nullable ? { nullable: true } : {}),
     ...(options.description === undefined ? {} : { description: options.description }),
     ...(options.example === undefined ? {} : { example: options.example }),
   };

@@ -1,9 +1,27 @@
-import { STAGES } from '@app/domain';
+import { isCalendarDate } from '@app/domain';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { OneOf, Optional, POSITION_PATTERN, Slug, Text, Uuid } from './fields';
+
+const INSTANT =
+  /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))?)?$/;
+
+/** A date, or a date and time with an optional offset (UTC without one), that exists: no 2026-02-30, no 24:00. */
+export function isInstant(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const match = INSTANT.exec(value);
+  if (!match || !isCalendarDate(match[1]!)) return false;
+  const [hours, minutes, seconds, offsetHours, offsetMinutes] = match
+    .slice(2)
+    .map((part) => Number(part ?? 0));
+  return hours! < 24 && minutes! < 60 && seconds! < 60 && offsetHours! < 24 && offsetMinutes! < 60;
+}
+
+/** The moment a valid instant parameter names; a time without an offset is UTC, whatever the server's zone. */
+export const toMoment = (value: string | undefined): Date | undefined =>
+  value === undefined ? undefined : new Date(/T[^Z+-]*$/.test(value) ? `${value}Z` : value);
 
 export const Instant = (description: string) =>
   applyDecorators(
@@ -12,10 +30,7 @@ export const Instant = (description: string) =>
     ValidateBy({
       name: 'isInstant',
       validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' &&
-          /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(value) &&
-          !Number.isNaN(Date.parse(value)),
+        validate: isInstant,
         defaultMessage: () => '$property must be an ISO 8601 date or date-time, such as 2026-03-31T00:00:00Z',
       },
     }),
@@ -58,13 +73,19 @@ export class ListLeadsQueryDto extends PageQueryDto {
 
   @Slug({ optional: true })
   tag?: string;
+
+  @Text(200, { optional: true, description: 'Leads of this owner' })
+  owner?: string;
 }
 
 export class ListDealsQueryDto extends PageQueryDto {
   @OneOf(['open', 'won', 'lost'], { optional: true })
   status?: string;
 
-  @OneOf(STAGES, { optional: true })
+  @Slug({ optional: true, description: 'Deals in this pipeline' })
+  pipelineId?: string;
+
+  @Slug({ optional: true, description: 'Deals in (or closed in) this stage' })
   stage?: string;
 
   @Text(200, { optional: true })
@@ -79,13 +100,34 @@ export class AsOfQueryDto extends ReadQueryDto {
   asOf?: string;
 }
 
-export class FunnelQueryDto extends AsOfQueryDto {
-  @Instant('Leads captured at or after this moment')
+/** A period [from, to) for a report; what falls in it is said by each report. */
+export class PeriodQueryDto extends AsOfQueryDto {
+  @Instant('Start of the period (inclusive): a date or an ISO 8601 instant')
   from?: string;
 
-  @Instant('Leads captured before this moment')
+  @Instant('End of the period (exclusive): a date or an ISO 8601 instant')
   to?: string;
+}
 
+export class FunnelQueryDto extends PeriodQueryDto {
   @Slug({ optional: true })
   source?: string;
+}
+
+export class PipelineReportQueryDto extends AsOfQueryDto {
+  @Slug({ optional: true, description: 'The pipeline (default: default)', example: 'default' })
+  pipelineId?: string;
+
+  @OneOf(['owner'], { optional: true, description: 'Add a breakdown per deal owner' })
+  groupBy?: 'owner';
+}
+
+export class StagesQueryDto extends PeriodQueryDto {
+  @Slug({ optional: true, description: 'The pipeline (default: default)', example: 'default' })
+  pipelineId?: string;
+}
+
+export class ForecastQueryDto extends StagesQueryDto {
+  @OneOf(['owner'], { optional: true, description: 'Add a breakdown per deal owner' })
+  groupBy?: 'owner';
 }

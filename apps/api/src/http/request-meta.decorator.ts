@@ -29,7 +29,7 @@ function token(request: FastifyRequest, name: string, label: string): string | u
 function expectedRevision(request: FastifyRequest): number | undefined {
   const value = header(request, 'if-match')?.trim();
   if (value === undefined || value === '*') return undefined;
-  const match = /^"?(\d{1,15})"?$/.exec(value);
+  const match = /^"?(-1|\d{1,15})"?$/.exec(value);
   if (!match) {
     throw ProblemException.badRequest('the If-Match header is malformed', [
       { field: 'If-Match', reason: 'must be the ETag of the aggregate, a quoted revision such as "3"' },

@@ -28,6 +28,7 @@ export class LeadView {
   @ApiProperty({ type: String, nullable: true }) campaign!: string | null;
   @ApiProperty({ type: String, nullable: true }) interest!: string | null;
   @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty({ type: String, nullable: true, description: 'Who works the lead' }) owner!: string | null;
   @ApiProperty({ format: 'date-time' }) capturedAt!: string;
   @ApiProperty({ type: QualificationView, nullable: true }) qualification!: QualificationView | null;
   @ApiProperty({ type: DisqualificationView, nullable: true }) disqualification!: DisqualificationView | null;
@@ -45,6 +46,7 @@ export const toLeadView = (lead: CapturedLead, revision: number): LeadView => ({
   campaign: lead.campaign,
   interest: lead.interest,
   tags: [...lead.tags],
+  owner: lead.owner,
   capturedAt: lead.capturedAt,
   qualification: lead.qualification,
   disqualification: lead.disqualification,

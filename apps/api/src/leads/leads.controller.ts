@@ -1,19 +1,23 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { CommandMeta } from '@app/application';
 import { CommandResultDto } from '../http/command-result.dto';
 import { CommandDocs, QueryDocs } from '../http/openapi-docs';
 import { MinPosition } from '../http/min-position.decorator';
-import { ListLeadsQueryDto, AsOfQueryDto, ReadQueryDto } from '../http/query-fields';
+import { ListLeadsQueryDto, AsOfQueryDto, ReadQueryDto, toMoment } from '../http/query-fields';
 import { RequestMeta } from '../http/request-meta.decorator';
 import { UuidPipe } from '../http/uuid.pipe';
 import { CaptureLeadCommand } from './commands/capture-lead.command';
 import { DisqualifyLeadCommand } from './commands/disqualify-lead.command';
 import { QualifyLeadCommand } from './commands/qualify-lead.command';
+import { ReactivateLeadCommand } from './commands/reactivate-lead.command';
+import { UpdateLeadCommand } from './commands/update-lead.command';
 import { CaptureLeadDto } from './dto/capture-lead.dto';
 import { DisqualifyLeadDto } from './dto/disqualify-lead.dto';
 import { QualifyLeadDto } from './dto/qualify-lead.dto';
+import { ReactivateLeadDto } from './dto/reactivate-lead.dto';
+import { UpdateLeadDto } from './dto/update-lead.dto';
 import { LeadView } from './lead.view';
 import { GetLeadHistoryQuery } from './queries/get-lead-history.query';
 import { GetLeadQuery } from './queries/get-lead.query';
@@ -59,6 +63,37 @@ export class LeadsController {
     return this.commands.execute(new DisqualifyLeadCommand(leadId, body, meta));
   }
 
+  @Patch(':leadId')
+  @CommandDocs()
+  @ApiOkResponse({
+    type: CommandResultDto,
+    description:
+      'The fields sent were corrected, one event per changed field (with the old and new value) in one atomic ' +
+      'append; a field sent with the value it has changes nothing. Allowed whatever the lead status.',
+  })
+  update(
+    @Param('leadId', UuidPipe) leadId: string,
+    @Body() body: UpdateLeadDto,
+    @RequestMeta() meta: CommandMeta,
+  ) {
+    return this.commands.execute(new UpdateLeadCommand(leadId, body, meta));
+  }
+
+  @Post(':leadId/reactivate')
+  @HttpCode(200)
+  @CommandDocs()
+  @ApiOkResponse({
+    type: CommandResultDto,
+    description: 'The disqualified lead is open (captured) again and can be qualified; qualified stays final',
+  })
+  reactivate(
+    @Param('leadId', UuidPipe) leadId: string,
+    @Body() body: ReactivateLeadDto,
+    @RequestMeta() meta: CommandMeta,
+  ) {
+    return this.commands.execute(new ReactivateLeadCommand(leadId, body, meta));
+  }
+
   @Get()
   @QueryDocs()
   @ApiOkResponse({ description: 'A page of leads, newest first, with nextCursor for the next page' })
@@ -81,8 +116,6 @@ export class LeadsController {
   @QueryDocs()
   @ApiOkResponse({ type: LeadView, description: "The lead's current state; ETag holds its revision" })
   get(@Param('leadId', UuidPipe) leadId: string, @Query() query: AsOfQueryDto) {
-    return this.queries.execute(
-      new GetLeadQuery(leadId, query.asOf === undefined ? undefined : new Date(query.asOf)),
-    );
+    return this.queries.execute(new GetLeadQuery(leadId, toMoment(query.asOf)));
   }
 }

@@ -3,6 +3,8 @@ import { CommandsModule } from '@app/application';
 import { CaptureLeadHandler } from './commands/capture-lead.handler';
 import { DisqualifyLeadHandler } from './commands/disqualify-lead.handler';
 import { QualifyLeadHandler } from './commands/qualify-lead.handler';
+import { ReactivateLeadHandler } from './commands/reactivate-lead.handler';
+import { UpdateLeadHandler } from './commands/update-lead.handler';
 import { LeadsController } from './leads.controller';
 import { GetLeadHistoryHandler } from './queries/get-lead-history.handler';
 import { GetLeadHandler } from './queries/get-lead.handler';
@@ -15,6 +17,8 @@ import { ListLeadsHandler } from './queries/list-leads.handler';
     CaptureLeadHandler,
     QualifyLeadHandler,
     DisqualifyLeadHandler,
+    UpdateLeadHandler,
+    ReactivateLeadHandler,
     GetLeadHandler,
     GetLeadHistoryHandler,
     ListLeadsHandler,

@@ -20,7 +20,7 @@ describe('AggregateCommandExecutor', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const capture = (leadId: string, fresh: boolean) =>
+  const capture = (leadId: string, fresh: boolean, key?: string) =>
     executor.execute({
       streamId: leadStream(leadId),
       aggregateId: leadId,
@@ -30,7 +30,12 @@ describe('AggregateCommandExecutor', () => {
         data: { leadId, name: 'Ada', email: 'ada@example.com', source: 'web_form' as const },
         metadata: { now },
       }),
-      meta: { actor: 'test', correlationId: randomUUID(), commandId: randomUUID() },
+      meta: {
+        actor: 'test',
+        correlationId: randomUUID(),
+        commandId: randomUUID(),
+        ...(key ? { idempotency: { key, fingerprint: 'same-body' } } : {}),
+      },
       fresh,
     });
 
@@ -48,5 +53,34 @@ describe('AggregateCommandExecutor', () => {
     const head = await store.headPosition();
     await expect(capture(leadId, true)).rejects.toBeInstanceOf(DomainError);
     expect(await store.headPosition()).toBe(head);
+  });
+
+  it('a decision without events writes nothing and answers where the aggregate is', async () => {
+    const leadId = randomUUID();
+    const captured = await capture(leadId, false);
+    const head = await store.headPosition();
+    const unchanged = await executor.execute({
+      streamId: leadStream(leadId),
+      aggregateId: leadId,
+      decider: leadDecider,
+      command: (now, state) => ({
+        type: 'UpdateLead' as const,
+        data: { leadId, name: state.status === 'none' ? 'x' : state.name },
+        metadata: { now },
+      }),
+      meta: { actor: 'test', correlationId: randomUUID(), commandId: randomUUID() },
+    });
+    expect(unchanged).toEqual(captured);
+    expect(await store.headPosition()).toBe(head);
+  });
+
+  it('an Idempotency-Key is scoped to its aggregate: the same key on another lead is another request', async () => {
+    const [first, second] = [randomUUID(), randomUUID()];
+    const a = await capture(first, false, 'key-1');
+    const b = await capture(second, false, 'key-1');
+    expect(b.id).toBe(second);
+    expect(BigInt(b.position)).toBeGreaterThan(BigInt(a.position));
+    expect(await capture(first, false, 'key-1')).toEqual(a);
+    expect(await capture(second, false, 'key-1')).toEqual(b);
   });
 });

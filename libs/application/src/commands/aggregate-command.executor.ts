@@ -4,7 +4,6 @@ import {
   type DomainEvent,
   EVENT_SCHEMA_VERSIONS,
   type SalesEventType,
-  nameBasedUuid,
 } from '@app/domain';
 import {
   EventIdConflictError,
@@ -12,15 +11,13 @@ import {
   type NewEvent,
   type RecordedEvent,
   WrongExpectedRevisionError,
+  idempotentEventId,
   timeOrderedUuid,
 } from '@app/event-store';
 import { Injectable } from '@nestjs/common';
 import { foldHistory } from './aggregate-loader';
 import { ContentionError, IdempotencyKeyReusedError, RevisionMismatchError } from './command-errors';
 import type { CommandMeta, CommandResult } from './command-meta';
-
-/** Namespace of event ids derived from idempotency keys. */
-const IDEMPOTENT_EVENT_NAMESPACE = 'c1d9a3f0-6b2e-4e8a-9f47-2a5d7c3b1e90';
 
 /** How often a command that keeps losing races to other writers is decided again before giving up. */
 const MAX_ATTEMPTS = 20;
@@ -29,8 +26,11 @@ export interface AggregateCommand<C extends DomainCommand, S, E extends DomainEv
   readonly streamId: string;
   readonly aggregateId: string;
   readonly decider: Decider<C, S, E>;
-  /** Builds the domain command at decision time (each attempt gets a fresh clock). */
-  readonly command: (now: string) => C;
+  /**
+   * Builds the domain command at decision time, from the clock and the aggregate's state (each attempt gets
+   * both afresh): it may look up what the decision needs besides the state, such as the deal's pipeline.
+   */
+  readonly command: (now: string, state: S) => C | Promise<C>;
   readonly meta: CommandMeta;
   /**
    * The stream id was just made up at random (a capture with no id and no key): the stream cannot exist, so
@@ -59,16 +59,27 @@ export class AggregateCommandExecutor {
       if (earlier) return earlier;
 
       const revision = history.length - 1;
-      if (meta.expectedRevision !== undefined && revision >= 0 && meta.expectedRevision !== revision) {
+      const state = foldHistory(decider, history);
+      // If-Match holds an aggregate to the revision read. One that does not exist answers its own refusal (not
+      // found); one that exists before any event of its own (the built-in default pipeline) is at -1.
+      if (meta.expectedRevision !== undefined && meta.expectedRevision !== revision && !isAbsent(state)) {
         throw new RevisionMismatchError(meta.expectedRevision, revision);
       }
-      const state = foldHistory(decider, history);
       const now = new Date().toISOString();
-      const events = decider.decide(request.command(now), state);
+      const events = decider.decide(await request.command(now, state), state);
+      if (events.length === 0) {
+        // Nothing to change (a patch that sets what is already there): the answer is where the aggregate is.
+        const last = history[history.length - 1];
+        return { id: aggregateId, revision, position: (last?.position ?? 0n).toString() };
+      }
       try {
-        const result = await this.store.appendToStream(streamId, events.map(toNewEvent(now, meta)), {
-          expectedRevision: revision < 0 ? 'no_stream' : revision,
-        });
+        const result = await this.store.appendToStream(
+          streamId,
+          events.map(toNewEvent(streamId, now, meta)),
+          {
+            expectedRevision: revision < 0 ? 'no_stream' : revision,
+          },
+        );
         return { id: aggregateId, revision: result.revision, position: result.position.toString() };
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError) {
@@ -84,11 +95,9 @@ export class AggregateCommandExecutor {
   }
 }
 
-function toNewEvent(now: string, meta: CommandMeta) {
+function toNewEvent(streamId: string, now: string, meta: CommandMeta) {
   return (event: DomainEvent, index: number): NewEvent => ({
-    id: meta.idempotency
-      ? nameBasedUuid(IDEMPOTENT_EVENT_NAMESPACE, `${meta.idempotency.key}\n${index}`)
-      : timeOrderedUuid(),
+    id: meta.idempotency ? idempotentEventId(streamId, meta.idempotency.key, index) : timeOrderedUuid(),
     type: event.type,
     data: event.data as Record<string, unknown>,
     metadata: {
@@ -103,6 +112,9 @@ function toNewEvent(now: string, meta: CommandMeta) {
     },
   });
 }
+
+/** States say `status: 'none'` until their aggregate exists. */
+const isAbsent = (state: unknown): boolean => (state as { status?: unknown } | null)?.status === 'none';
 
 /** The first answer to a request with this idempotency key, when its events are already in the stream. */
 function answeredBefore(

@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
+import { DealCommands } from '../use-cases/deal-commands';
+import { LeadCommands } from '../use-cases/lead-commands';
+import { PipelineCommands } from '../use-cases/pipeline-commands';
 import { AggregateCommandExecutor } from './aggregate-command.executor';
 import { AggregateLoader } from './aggregate-loader';
 
+/** The command path and the use cases every command handler and the automation call, one place for each. */
 @Module({
-  providers: [AggregateCommandExecutor, AggregateLoader],
-  exports: [AggregateCommandExecutor, AggregateLoader],
+  providers: [AggregateCommandExecutor, AggregateLoader, LeadCommands, DealCommands, PipelineCommands],
+  exports: [AggregateCommandExecutor, AggregateLoader, LeadCommands, DealCommands, PipelineCommands],
 })
 export class CommandsModule {}

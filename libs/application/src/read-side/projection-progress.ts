@@ -1,5 +1,10 @@
 import { type Position, START } from '@app/event-store';
-import type { CheckpointedConsumer, ProjectionRunner, ReadStore } from '@app/read-models';
+import {
+  type CheckpointedConsumer,
+  type ProjectionRunner,
+  type ReadStore,
+  appendedCheckpointName,
+} from '@app/read-models';
 
 export interface ReadSideStatus {
   readonly projections: { readonly name: string; readonly version: number; readonly checkpoint: Position }[];
@@ -12,7 +17,12 @@ export interface ReadSideStatus {
  * from the checkpoints in the read store when a projector process runs them.
  */
 export abstract class ProjectionProgress {
-  /** True once every projection has processed the position; false when that takes longer than the timeout. */
+  /**
+   * True once the read models show everything up to the position, and what the automation did about it:
+   * once the automation (when it runs) has handled the position, the projections are awaited up to the
+   * deals it appended for it too, so that the position a qualification returned shows its deal. False when
+   * that takes longer than the timeout.
+   */
   abstract waitFor(position: Position, timeoutMs: number): Promise<boolean>;
   abstract status(): Promise<ReadSideStatus>;
 }
@@ -25,8 +35,15 @@ export class InProcessProgress extends ProjectionProgress {
     super();
   }
 
-  waitFor(position: Position, timeoutMs: number): Promise<boolean> {
-    return this.runner.waitFor(position, timeoutMs);
+  async waitFor(position: Position, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    let until = position;
+    if (this.automation) {
+      if (!(await this.automation.waitFor(position, timeoutMs))) return false;
+      const appended = this.automation.appendedUpTo();
+      if (appended > until) until = appended;
+    }
+    return this.runner.waitFor(until, Math.max(0, deadline - Date.now()));
   }
 
   status(): Promise<ReadSideStatus> {
@@ -49,9 +66,21 @@ export class StoredProgress extends ProjectionProgress {
 
   async waitFor(position: Position, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
+    let until: Position | undefined = this.automationName === null ? position : undefined;
     for (;;) {
-      const { projections } = await this.status();
-      if (projections.every((p) => p.checkpoint >= position)) return true;
+      if (until === undefined) {
+        const { automation = START } = await this.status();
+        if (automation >= position) {
+          const appended = (await this.store.checkpoint(appendedCheckpointName(this.automationName!)))
+            ?.position;
+          until = appended !== undefined && appended > position ? appended : position;
+        }
+      }
+      if (until !== undefined) {
+        const reached = until;
+        const { projections } = await this.status();
+        if (projections.every((p) => p.checkpoint >= reached)) return true;
+      }
       if (Date.now() >= deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, Math.min(this.pollIntervalMs, 50)));
     }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type EventStore, type Position, START, SqliteEventStore } from '@app/event-store';
+import { type EventStore, type Position, START, SqliteEventStore, storedEventsOf } from '@app/event-store';
 import type { AppConfig } from '../config/app-config';
 
 /** What the main thread and the projection thread tell each other. */
@@ -45,7 +45,8 @@ export class AppendRelay {
     const position = BigInt(head);
     if (position > this.peerHead) this.peerHead = position;
     // Another connection wrote: wake this store's readers. EventStoreDB wakes them through its subscription.
-    if (this.events instanceof SqliteEventStore) this.events.notifyAppended(position);
+    const stored = storedEventsOf(this.events);
+    if (stored instanceof SqliteEventStore) stored.notifyAppended(position);
   }
 }
 

@@ -1,4 +1,5 @@
-import { EventStore } from '@app/event-store';
+import { upcast } from '@app/domain';
+import { EventStore, UpcastingEventStore } from '@app/event-store';
 import { ReadStore } from '@app/read-models';
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
@@ -6,7 +7,15 @@ import { APP_CONFIG } from '../config/app-config.module';
 import { type Opened, openEventStore, openReadStore } from './stores';
 
 const OPENED_EVENT_STORE = Symbol('OpenedEventStore');
+/**
+ * The event store as written, for what shows the log as stored: audit, histories, the event stream. Everything
+ * that folds events injects EventStore, which reads them in the current schema (upcast).
+ */
+export const STORED_EVENTS = Symbol('StoredEvents');
 const OPENED_READ_STORE = Symbol('OpenedReadStore');
+
+/** The log read in the current schema: the one place where stored events are upcast. */
+export const inCurrentSchema = (store: EventStore): EventStore => new UpcastingEventStore(store, upcast);
 
 /** Closes the stores after everything that uses them has stopped (read side first, then events). */
 @Injectable()
@@ -37,9 +46,14 @@ class StorageLifecycle implements OnApplicationShutdown {
       useFactory: (config: AppConfig) => openReadStore(config),
     },
     {
-      provide: EventStore,
+      provide: STORED_EVENTS,
       inject: [OPENED_EVENT_STORE],
       useFactory: (opened: Opened<EventStore>) => opened.store,
+    },
+    {
+      provide: EventStore,
+      inject: [OPENED_EVENT_STORE],
+      useFactory: (opened: Opened<EventStore>) => inCurrentSchema(opened.store),
     },
     {
       provide: ReadStore,
@@ -48,6 +62,6 @@ class StorageLifecycle implements OnApplicationShutdown {
     },
     StorageLifecycle,
   ],
-  exports: [EventStore, ReadStore],
+  exports: [EventStore, STORED_EVENTS, ReadStore],
 })
 export class StorageModule {}

@@ -18,7 +18,7 @@ export interface Opened<T> {
 export async function openEventStore(config: AppConfig): Promise<Opened<EventStore>> {
   if (config.eventStore.kind === 'eventstoredb') {
     const store = EventStoreDbEventStore.fromConnectionString(config.eventStore.url, {
-      categories: ['lead', 'deal'],
+      categories: ['lead', 'deal', 'pipeline'],
     });
     // The client connects lazily: ask the server once now, so that an unreachable one stops the start.
     await store.ping();

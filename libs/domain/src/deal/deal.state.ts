@@ -1,4 +1,3 @@
-import type { Stage } from '../pipeline/pipeline';
 import type { Money } from '../shared/values';
 import type { DealEvent } from './deal.events';
 
@@ -8,17 +7,22 @@ export interface ExistingDeal {
   readonly status: DealStatus;
   readonly dealId: string;
   readonly leadId: string;
+  readonly pipelineId: string;
   readonly title: string;
   readonly value: Money;
-  readonly stage: Stage;
+  readonly stage: string;
   readonly expectedCloseDate: string;
   readonly owner: string | null;
+  /** The deal's own win probability in place of its stage's; null when the stage's applies. */
+  readonly probabilityOverride: number | null;
   readonly createdAt: string;
   readonly closedAt: string | null;
   readonly wonNote: string | null;
   readonly lostReason: string | null;
   readonly competitor: string | null;
   readonly lostNote: string | null;
+  /** When it was last reopened, null if never. */
+  readonly reopenedAt: string | null;
 }
 
 /** A deal's state: nothing until it is created. */
@@ -27,43 +31,68 @@ export type DealState = { readonly status: 'none' } | ExistingDeal;
 export const initialDealState = (): DealState => ({ status: 'none' });
 
 export function evolveDeal(state: DealState, event: DealEvent): DealState {
+  if (event.type === 'DealCreated') {
+    const d = event.data;
+    return {
+      status: 'open',
+      dealId: d.dealId,
+      leadId: d.leadId,
+      pipelineId: d.pipelineId,
+      title: d.title,
+      value: d.value,
+      stage: d.stage,
+      expectedCloseDate: d.expectedCloseDate,
+      owner: d.owner ?? null,
+      probabilityOverride: null,
+      createdAt: d.createdAt,
+      closedAt: null,
+      wonNote: null,
+      lostReason: null,
+      competitor: null,
+      lostNote: null,
+      reopenedAt: null,
+    };
+  }
+  if (state.status === 'none') return state;
   switch (event.type) {
-    case 'DealCreated': {
-      const d = event.data;
+    case 'StageAdvanced':
+    case 'StageReverted':
+      return { ...state, stage: event.data.to };
+    case 'DealWon':
+      return { ...state, status: 'won', closedAt: event.data.wonAt, wonNote: event.data.note ?? null };
+    case 'DealLost':
       return {
+        ...state,
+        status: 'lost',
+        closedAt: event.data.lostAt,
+        lostReason: event.data.reason,
+        competitor: event.data.competitor ?? null,
+        lostNote: event.data.note ?? null,
+      };
+    case 'DealValueChanged':
+      return { ...state, value: event.data.to };
+    case 'DealTitleChanged':
+      return { ...state, title: event.data.to };
+    case 'DealExpectedCloseDateChanged':
+      return { ...state, expectedCloseDate: event.data.to };
+    case 'DealOwnerChanged':
+      return { ...state, owner: event.data.to };
+    case 'DealProbabilityOverrideChanged':
+      return { ...state, probabilityOverride: event.data.to };
+    case 'DealReopened':
+      return {
+        ...state,
         status: 'open',
-        dealId: d.dealId,
-        leadId: d.leadId,
-        title: d.title,
-        value: d.value,
-        stage: d.stage,
-        expectedCloseDate: d.expectedCloseDate,
-        owner: d.owner ?? null,
-        createdAt: d.createdAt,
+        stage: event.data.stage,
         closedAt: null,
         wonNote: null,
         lostReason: null,
         competitor: null,
         lostNote: null,
+        reopenedAt: event.data.reopenedAt,
       };
-    }
-    case 'StageAdvanced':
-      return state.status === 'none' ? state : { ...state, stage: event.data.to };
-    case 'DealWon':
-      return state.status === 'none'
-        ? state
-        : { ...state, status: 'won', closedAt: event.data.wonAt, wonNote: event.data.note ?? null };
-    case 'DealLost':
-      return state.status === 'none'
-        ? state
-        : {
-            ...state,
-            status: 'lost',
-            closedAt: event.data.lostAt,
-            lostReason: event.data.reason,
-            competitor: event.data.competitor ?? null,
-            lostNote: event.data.note ?? null,
-          };
+    case 'DealMovedToPipeline':
+      return { ...state, pipelineId: event.data.to.pipelineId, stage: event.data.to.stage };
     default: {
       const exhaustive: never = event;
       return exhaustive;

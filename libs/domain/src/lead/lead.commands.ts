@@ -38,4 +38,24 @@ export type DisqualifyLead = DomainCommand<
   }
 >;
 
-export type LeadCommand = CaptureLead | QualifyLead | DisqualifyLead;
+/** Merge semantics: each field given and different from the lead's is changed; null clears an optional one. */
+export type UpdateLead = DomainCommand<
+  'UpdateLead',
+  {
+    readonly leadId: string;
+    readonly name?: string;
+    readonly email?: string;
+    readonly phone?: string | null;
+    readonly company?: string | null;
+    readonly interest?: string | null;
+    readonly tags?: readonly string[];
+    readonly owner?: string | null;
+  }
+>;
+
+export type ReactivateLead = DomainCommand<
+  'ReactivateLead',
+  { readonly leadId: string; readonly reason: string }
+>;
+
+export type LeadCommand = CaptureLead | QualifyLead | DisqualifyLead | UpdateLead | ReactivateLead;

@@ -1,12 +1,24 @@
 import { deciderSpec } from '../testing/decider-spec';
-import type { CaptureLead, DisqualifyLead, QualifyLead } from './lead.commands';
-import { leadDecider } from './lead.decider';
-import type { LeadCaptured, LeadDisqualified, LeadQualified } from './lead.events';
-import { evolveLead, initialLeadState } from './lead.state';
+import type { CaptureLead, DisqualifyLead, QualifyLead, ReactivateLead, UpdateLead } from './lead.commands';
+import { MAX_TAGS, leadDecider } from './lead.decider';
+import type {
+  ContactField,
+  LeadCaptured,
+  LeadContactCorrected,
+  LeadDisqualified,
+  LeadEvent,
+  LeadInterestChanged,
+  LeadOwnerChanged,
+  LeadQualified,
+  LeadReactivated,
+  LeadTagsChanged,
+} from './lead.events';
+import { type LeadState, evolveLead, initialLeadState } from './lead.state';
 
 const leadId = '0b4a4c6e-2d3f-4a57-9b8e-1f2a3b4c5d6e';
 const now = '2026-03-01T10:00:00.000Z';
 const later = '2026-03-05T09:30:00.000Z';
+const evenLater = '2026-04-02T15:00:00.000Z';
 
 const capture = (data: Partial<CaptureLead['data']> = {}): CaptureLead => ({
   type: 'CaptureLead',
@@ -43,7 +55,50 @@ const disqualified: LeadDisqualified = {
   data: { leadId, reason: 'no_budget', disqualifiedAt: later },
 };
 
+/** A lead captured with every optional field. */
+const capturedFull: LeadCaptured = {
+  type: 'LeadCaptured',
+  data: {
+    ...captured.data,
+    company: 'Analytical Engines Ltd',
+    phone: '+44 20 7946 0000',
+    interest: 'pipeline analytics',
+    tags: ['enterprise', 'hot'],
+  },
+};
+const update = (data: Omit<UpdateLead['data'], 'leadId'>): UpdateLead => ({
+  type: 'UpdateLead',
+  data: { leadId, ...data },
+  metadata: { now: evenLater },
+});
+const corrected = (field: ContactField, from: string | null, to: string | null): LeadContactCorrected => ({
+  type: 'LeadContactCorrected',
+  data: { leadId, field, from, to, correctedAt: evenLater },
+});
+const interestChanged = (from: string | null, to: string | null): LeadInterestChanged => ({
+  type: 'LeadInterestChanged',
+  data: { leadId, from, to, changedAt: evenLater },
+});
+const tagsChanged = (from: string[], to: string[]): LeadTagsChanged => ({
+  type: 'LeadTagsChanged',
+  data: { leadId, from, to, changedAt: evenLater },
+});
+const ownerChanged = (from: string | null, to: string | null): LeadOwnerChanged => ({
+  type: 'LeadOwnerChanged',
+  data: { leadId, from, to, changedAt: evenLater },
+});
+const reactivate = (reason = 'they found a budget after all'): ReactivateLead => ({
+  type: 'ReactivateLead',
+  data: { leadId, reason },
+  metadata: { now: evenLater },
+});
+const reactivated: LeadReactivated = {
+  type: 'LeadReactivated',
+  data: { leadId, reason: 'they found a budget after all', reactivatedAt: evenLater },
+};
+
 const spec = deciderSpec(leadDecider);
+const stateAfter = (events: LeadEvent[]): LeadState => events.reduce(evolveLead, initialLeadState());
 
 describe('Lead', () => {
   describe('CaptureLead', () => {
@@ -215,6 +270,231 @@ describe('Lead', () => {
     });
   });
 
+  describe('UpdateLead', () => {
+    it('corrects each contact field that changes, in the order name, email, phone, company, with old and new', () => {
+      spec
+        .given([capturedFull])
+        .when(
+          update({
+            company: 'Babbage & Co',
+            phone: '+44 20 7946 0001',
+            email: 'ada@babbage.example',
+            name: 'Ada King',
+          }),
+        )
+        .then([
+          corrected('name', 'Ada Lovelace', 'Ada King'),
+          corrected('email', 'ada@example.com', 'ada@babbage.example'),
+          corrected('phone', '+44 20 7946 0000', '+44 20 7946 0001'),
+          corrected('company', 'Analytical Engines Ltd', 'Babbage & Co'),
+        ]);
+    });
+
+    it('gives a phone and a company to a lead that had none', () => {
+      spec
+        .given([captured])
+        .when(update({ phone: '+1 555 0100', company: 'Engines Inc' }))
+        .then([corrected('phone', null, '+1 555 0100'), corrected('company', null, 'Engines Inc')]);
+    });
+
+    it('clears phone and company with null', () => {
+      spec
+        .given([capturedFull])
+        .when(update({ phone: null, company: null }))
+        .then([
+          corrected('phone', '+44 20 7946 0000', null),
+          corrected('company', 'Analytical Engines Ltd', null),
+        ]);
+      spec
+        .given([captured])
+        .when(update({ phone: null, company: null }))
+        .then([]);
+    });
+
+    it('refuses to clear or empty the name or the email', () => {
+      const given = spec.given([captured]);
+      given.when(update({ name: null as unknown as string })).thenFails('REQUIRED_FIELD', 'invalid', 'name');
+      given
+        .when(update({ email: null as unknown as string }))
+        .thenFails('REQUIRED_FIELD', 'invalid', 'email');
+      given.when(update({ name: ' ' })).thenFails('REQUIRED_FIELD', 'invalid', 'name');
+      given.when(update({ email: '' })).thenFails('REQUIRED_FIELD', 'invalid', 'email');
+    });
+
+    it('refuses a contact field that is empty or too long', () => {
+      const given = spec.given([captured]);
+      given.when(update({ phone: '' })).thenFails('REQUIRED_FIELD', 'invalid', 'phone');
+      given.when(update({ phone: '1'.repeat(51) })).thenFails('FIELD_TOO_LONG', 'invalid', 'phone');
+      given.when(update({ company: 'c'.repeat(201) })).thenFails('FIELD_TOO_LONG', 'invalid', 'company');
+      given.when(update({ email: 'e'.repeat(321) })).thenFails('FIELD_TOO_LONG', 'invalid', 'email');
+    });
+
+    it('changes the interest, and clears it with null', () => {
+      spec
+        .given([capturedFull])
+        .when(update({ interest: 'forecasting' }))
+        .then([interestChanged('pipeline analytics', 'forecasting')]);
+      spec
+        .given([capturedFull])
+        .when(update({ interest: null }))
+        .then([interestChanged('pipeline analytics', null)]);
+      spec
+        .given([captured])
+        .when(update({ interest: 'forecasting' }))
+        .then([interestChanged(null, 'forecasting')]);
+      spec
+        .given([captured])
+        .when(update({ interest: ' ' }))
+        .thenFails('REQUIRED_FIELD', 'invalid', 'interest');
+    });
+
+    it('changes the tags, keeping each tag once', () => {
+      spec
+        .given([capturedFull])
+        .when(update({ tags: ['vip', 'hot', 'vip'] }))
+        .then([tagsChanged(['enterprise', 'hot'], ['vip', 'hot'])]);
+      spec
+        .given([capturedFull])
+        .when(update({ tags: [] }))
+        .then([tagsChanged(['enterprise', 'hot'], [])]);
+    });
+
+    it('writes nothing when the tags, once de-duplicated, are the ones the lead has', () => {
+      spec
+        .given([capturedFull])
+        .when(update({ tags: ['enterprise', 'hot', 'hot', 'enterprise'] }))
+        .then([]);
+    });
+
+    it('refuses tags that are not slugs and more than 20 different tags', () => {
+      const given = spec.given([capturedFull]);
+      given.when(update({ tags: ['hot', 'Hot Lead'] })).thenFails('INVALID_TAG', 'invalid', 'tags');
+      const tags = Array.from({ length: MAX_TAGS + 1 }, (_, i) => `t${i}`);
+      given.when(update({ tags })).thenFails('TOO_MANY_TAGS', 'invalid', 'tags');
+      const twenty = Array.from({ length: MAX_TAGS }, (_, i) => `t${i}`);
+      given.when(update({ tags: [...twenty, 't0'] })).then([tagsChanged(['enterprise', 'hot'], twenty)]);
+    });
+
+    it('assigns, changes and clears the owner', () => {
+      spec
+        .given([captured])
+        .when(update({ owner: 'grace' }))
+        .then([ownerChanged(null, 'grace')]);
+      spec
+        .given([captured, ownerChanged(null, 'grace')])
+        .when(update({ owner: 'alan' }))
+        .then([ownerChanged('grace', 'alan')]);
+      spec
+        .given([captured, ownerChanged(null, 'grace')])
+        .when(update({ owner: null }))
+        .then([ownerChanged('grace', null)]);
+      spec
+        .given([captured])
+        .when(update({ owner: null }))
+        .then([]);
+      spec
+        .given([captured])
+        .when(update({ owner: '' }))
+        .thenFails('REQUIRED_FIELD', 'invalid', 'owner');
+    });
+
+    it('writes one event per changed field, contact fields first, then interest, tags and owner', () => {
+      spec
+        .given([capturedFull])
+        .when(
+          update({ owner: 'grace', tags: ['hot'], interest: 'forecasting', company: null, name: 'Ada King' }),
+        )
+        .then([
+          corrected('name', 'Ada Lovelace', 'Ada King'),
+          corrected('company', 'Analytical Engines Ltd', null),
+          interestChanged('pipeline analytics', 'forecasting'),
+          tagsChanged(['enterprise', 'hot'], ['hot']),
+          ownerChanged(null, 'grace'),
+        ]);
+    });
+
+    it('writes nothing for fields given with the values the lead has', () => {
+      spec
+        .given([capturedFull, ownerChanged(null, 'grace')])
+        .when(
+          update({
+            name: 'Ada Lovelace',
+            email: 'ada@example.com',
+            phone: '+44 20 7946 0000',
+            company: 'Analytical Engines Ltd',
+            interest: 'pipeline analytics',
+            tags: ['enterprise', 'hot'],
+            owner: 'grace',
+          }),
+        )
+        .then([]);
+      spec.given([captured]).when(update({})).then([]);
+    });
+
+    it('corrects a lead whatever its status: qualified, disqualified or reactivated', () => {
+      spec
+        .given([captured, qualified])
+        .when(update({ email: 'ada@babbage.example' }))
+        .then([corrected('email', 'ada@example.com', 'ada@babbage.example')]);
+      spec
+        .given([captured, disqualified])
+        .when(update({ owner: 'grace' }))
+        .then([ownerChanged(null, 'grace')]);
+      spec
+        .given([captured, disqualified, reactivated])
+        .when(update({ tags: ['hot'] }))
+        .then([tagsChanged([], ['hot'])]);
+    });
+
+    it('refuses to correct a lead that was never captured', () => {
+      spec
+        .given([])
+        .when(update({ name: 'Ada' }))
+        .thenFails('LEAD_NOT_FOUND', 'not_found');
+    });
+  });
+
+  describe('ReactivateLead', () => {
+    it('reactivates a disqualified lead with a reason', () => {
+      spec.given([captured, disqualified]).when(reactivate()).then([reactivated]);
+    });
+
+    it('leaves a lead that can be qualified, or disqualified, again', () => {
+      spec.given([captured, disqualified, reactivated]).when(qualify()).then([qualified]);
+      spec
+        .given([captured, disqualified, reactivated])
+        .when(disqualify({ reason: 'unreachable' }))
+        .then([{ type: 'LeadDisqualified', data: { leadId, reason: 'unreachable', disqualifiedAt: later } }]);
+    });
+
+    it('refuses a qualified lead: qualification is final', () => {
+      spec.given([captured, qualified]).when(reactivate()).thenFails('LEAD_NOT_DISQUALIFIED', 'conflict');
+    });
+
+    it('refuses an open lead: captured, or already reactivated', () => {
+      spec.given([captured]).when(reactivate()).thenFails('LEAD_NOT_DISQUALIFIED', 'conflict');
+      spec
+        .given([captured, disqualified, reactivated])
+        .when(reactivate())
+        .thenFails('LEAD_NOT_DISQUALIFIED', 'conflict');
+    });
+
+    it('requires a reason', () => {
+      spec
+        .given([captured, disqualified])
+        .when(reactivate(''))
+        .thenFails('REQUIRED_FIELD', 'invalid', 'reason');
+      spec
+        .given([captured, disqualified])
+        .when(reactivate('r'.repeat(501)))
+        .thenFails('FIELD_TOO_LONG', 'invalid', 'reason');
+    });
+
+    it('refuses a lead that was never captured', () => {
+      spec.given([]).when(reactivate()).thenFails('LEAD_NOT_FOUND', 'not_found');
+    });
+  });
+
   describe('state', () => {
     it('folds the history into the state an auditor and a salesperson read', () => {
       const state = [captured, qualified].reduce(evolveLead, initialLeadState());
@@ -229,6 +509,7 @@ describe('Lead', () => {
         campaign: null,
         interest: null,
         tags: [],
+        owner: null,
         capturedAt: now,
         qualification: {
           budget: { amount: 500000, currency: 'EUR' },
@@ -248,6 +529,43 @@ describe('Lead', () => {
         status: 'disqualified',
         name: 'Ada Lovelace',
         disqualification: { reason: 'no_budget', note: null, disqualifiedAt: later },
+      });
+    });
+
+    it('takes every correction', () => {
+      const state = stateAfter([
+        capturedFull,
+        corrected('name', 'Ada Lovelace', 'Ada King'),
+        corrected('email', 'ada@example.com', 'ada@babbage.example'),
+        corrected('phone', '+44 20 7946 0000', null),
+        corrected('company', 'Analytical Engines Ltd', 'Babbage & Co'),
+        interestChanged('pipeline analytics', null),
+        tagsChanged(['enterprise', 'hot'], ['vip']),
+        ownerChanged(null, 'grace'),
+      ]);
+      expect(state).toMatchObject({
+        status: 'captured',
+        name: 'Ada King',
+        email: 'ada@babbage.example',
+        phone: null,
+        company: 'Babbage & Co',
+        interest: null,
+        tags: ['vip'],
+        owner: 'grace',
+      });
+      expect(stateAfter([captured, ownerChanged(null, 'grace'), ownerChanged('grace', null)])).toMatchObject({
+        owner: null,
+      });
+    });
+
+    it('is open again after a reactivation, with no disqualification left', () => {
+      const state = stateAfter([captured, ownerChanged(null, 'grace'), disqualified, reactivated]);
+      expect(state).toEqual(stateAfter([captured, ownerChanged(null, 'grace')]));
+      expect(state).toMatchObject({ status: 'captured', disqualification: null, owner: 'grace' });
+      expect(stateAfter([captured, disqualified, reactivated, qualified])).toMatchObject({
+        status: 'qualified',
+        disqualification: null,
+        qualification: { qualifiedAt: later },
       });
     });
   });

@@ -2,8 +2,15 @@ import { conflict, invalid, notFound } from '../shared/domain-error';
 import type { Decider } from '../shared/message';
 import { optional } from '../shared/optional';
 import { SLUG_PATTERN, assertCalendarDate, assertMoney, assertText } from '../shared/values';
-import type { CaptureLead, DisqualifyLead, LeadCommand, QualifyLead } from './lead.commands';
-import { DISQUALIFICATION_REASONS, type LeadEvent } from './lead.events';
+import type {
+  CaptureLead,
+  DisqualifyLead,
+  LeadCommand,
+  QualifyLead,
+  ReactivateLead,
+  UpdateLead,
+} from './lead.commands';
+import { CONTACT_FIELDS, DISQUALIFICATION_REASONS, type LeadEvent } from './lead.events';
 import { type CapturedLead, type LeadState, evolveLead, initialLeadState } from './lead.state';
 
 export const MAX_TAGS = 20;
@@ -16,6 +23,10 @@ export function decideLead(command: LeadCommand, state: LeadState): LeadEvent[] 
       return qualifyLead(command, state);
     case 'DisqualifyLead':
       return disqualifyLead(command, state);
+    case 'UpdateLead':
+      return updateLead(command, state);
+    case 'ReactivateLead':
+      return reactivateLead(command, state);
     default: {
       const exhaustive: never = command;
       return exhaustive;
@@ -32,15 +43,7 @@ function captureLead({ data, metadata }: CaptureLead, state: LeadState): LeadEve
   if (!SLUG_PATTERN.test(data.source)) {
     throw invalid('INVALID_SOURCE', 'source', 'source must be a lowercase slug such as web_form or referral');
   }
-  const tags = [...new Set(data.tags ?? [])];
-  if (tags.length > MAX_TAGS) {
-    throw invalid('TOO_MANY_TAGS', 'tags', `a lead has at most ${MAX_TAGS} tags`);
-  }
-  for (const tag of tags) {
-    if (!SLUG_PATTERN.test(tag)) {
-      throw invalid('INVALID_TAG', 'tags', `tag "${tag}" must be a lowercase slug`);
-    }
-  }
+  const tags = checkedTags(data.tags ?? []);
   return [
     {
       type: 'LeadCaptured',
@@ -60,6 +63,22 @@ function captureLead({ data, metadata }: CaptureLead, state: LeadState): LeadEve
   ];
 }
 
+/** Each tag once, in the order given; every one a slug, at most MAX_TAGS. */
+function checkedTags(given: readonly string[]): string[] {
+  const tags = [...new Set(given)];
+  if (tags.length > MAX_TAGS) {
+    throw invalid('TOO_MANY_TAGS', 'tags', `a lead has at most ${MAX_TAGS} tags`);
+  }
+  for (const tag of tags) {
+    if (!SLUG_PATTERN.test(tag)) {
+      throw invalid('INVALID_TAG', 'tags', `tag "${tag}" must be a lowercase slug`);
+    }
+  }
+  return tags;
+}
+
+const CONTACT_LIMITS = { name: 200, email: 320, phone: 50, company: 200 } as const;
+
 function openLead(state: LeadState, leadId: string): CapturedLead {
   if (state.status === 'none') {
     throw notFound('LEAD_NOT_FOUND', `lead ${leadId} does not exist`);
@@ -68,7 +87,7 @@ function openLead(state: LeadState, leadId: string): CapturedLead {
     throw conflict('LEAD_ALREADY_QUALIFIED', `lead ${leadId} is already qualified; qualification is final`);
   }
   if (state.status === 'disqualified') {
-    throw conflict('LEAD_ALREADY_DISQUALIFIED', `lead ${leadId} is disqualified; disqualification is final`);
+    throw conflict('LEAD_ALREADY_DISQUALIFIED', `lead ${leadId} is disqualified; reactivate it first`);
   }
   return state;
 }
@@ -107,6 +126,73 @@ function disqualifyLead({ data, metadata }: DisqualifyLead, state: LeadState): L
         ...optional('note', data.note),
         disqualifiedAt: metadata.now,
       },
+    },
+  ];
+}
+
+function existingLead(state: LeadState, leadId: string): CapturedLead {
+  if (state.status === 'none') {
+    throw notFound('LEAD_NOT_FOUND', `lead ${leadId} does not exist`);
+  }
+  return state;
+}
+
+/** Corrections at any time, whatever the lead's status: one event per field that changes. */
+function updateLead({ data, metadata }: UpdateLead, state: LeadState): LeadEvent[] {
+  const lead = existingLead(state, data.leadId);
+  const events: LeadEvent[] = [];
+  for (const field of CONTACT_FIELDS) {
+    const to = data[field];
+    if (to === undefined) continue;
+    if (to === null && (field === 'name' || field === 'email')) {
+      throw invalid('REQUIRED_FIELD', field, `${field} must not be empty`);
+    }
+    if (to !== null) assertText(to, field, CONTACT_LIMITS[field]);
+    if (to !== lead[field]) {
+      events.push({
+        type: 'LeadContactCorrected',
+        data: { leadId: data.leadId, field, from: lead[field], to, correctedAt: metadata.now },
+      });
+    }
+  }
+  const change = { leadId: data.leadId, changedAt: metadata.now };
+  if (data.interest !== undefined) {
+    if (data.interest !== null) assertText(data.interest, 'interest', 1000);
+    if (data.interest !== lead.interest) {
+      events.push({
+        type: 'LeadInterestChanged',
+        data: { ...change, from: lead.interest, to: data.interest },
+      });
+    }
+  }
+  if (data.tags !== undefined) {
+    const tags = checkedTags(data.tags);
+    if (tags.length !== lead.tags.length || tags.some((tag, i) => tag !== lead.tags[i])) {
+      events.push({ type: 'LeadTagsChanged', data: { ...change, from: lead.tags, to: tags } });
+    }
+  }
+  if (data.owner !== undefined) {
+    if (data.owner !== null) assertText(data.owner, 'owner', 200);
+    if (data.owner !== lead.owner) {
+      events.push({ type: 'LeadOwnerChanged', data: { ...change, from: lead.owner, to: data.owner } });
+    }
+  }
+  return events;
+}
+
+function reactivateLead({ data, metadata }: ReactivateLead, state: LeadState): LeadEvent[] {
+  const lead = existingLead(state, data.leadId);
+  if (lead.status !== 'disqualified') {
+    throw conflict(
+      'LEAD_NOT_DISQUALIFIED',
+      `lead ${data.leadId} is ${lead.status}: only a disqualified lead can be reactivated${lead.status === 'qualified' ? ' (qualified is final)' : ''}`,
+    );
+  }
+  assertText(data.reason, 'reason', 500);
+  return [
+    {
+      type: 'LeadReactivated',
+      data: { leadId: data.leadId, reason: data.reason, reactivatedAt: metadata.now },
     },
   ];
 }

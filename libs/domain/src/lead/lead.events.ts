@@ -44,8 +44,64 @@ export interface LeadDisqualifiedData {
   readonly disqualifiedAt: string;
 }
 
+/** The contact fields a correction may change; name and email are never empty. */
+export const CONTACT_FIELDS = ['name', 'email', 'phone', 'company'] as const;
+export type ContactField = (typeof CONTACT_FIELDS)[number];
+
+/** One contact field corrected, with its value before and after (null: not given). */
+export interface LeadContactCorrectedData {
+  readonly leadId: string;
+  readonly field: ContactField;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly correctedAt: string;
+}
+
+export interface LeadInterestChangedData {
+  readonly leadId: string;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly changedAt: string;
+}
+
+export interface LeadTagsChangedData {
+  readonly leadId: string;
+  readonly from: readonly string[];
+  readonly to: readonly string[];
+  readonly changedAt: string;
+}
+
+/** null: no owner. */
+export interface LeadOwnerChangedData {
+  readonly leadId: string;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly changedAt: string;
+}
+
+/** A disqualified lead is worked again: it is open (captured) and can be qualified or disqualified. */
+export interface LeadReactivatedData {
+  readonly leadId: string;
+  readonly reason: string;
+  readonly reactivatedAt: string;
+}
+
 export type LeadCaptured = DomainEvent<'LeadCaptured', LeadCapturedData>;
 export type LeadQualified = DomainEvent<'LeadQualified', LeadQualifiedData>;
 export type LeadDisqualified = DomainEvent<'LeadDisqualified', LeadDisqualifiedData>;
 
-export type LeadEvent = LeadCaptured | LeadQualified | LeadDisqualified;
+export type LeadContactCorrected = DomainEvent<'LeadContactCorrected', LeadContactCorrectedData>;
+export type LeadInterestChanged = DomainEvent<'LeadInterestChanged', LeadInterestChangedData>;
+export type LeadTagsChanged = DomainEvent<'LeadTagsChanged', LeadTagsChangedData>;
+export type LeadOwnerChanged = DomainEvent<'LeadOwnerChanged', LeadOwnerChangedData>;
+export type LeadReactivated = DomainEvent<'LeadReactivated', LeadReactivatedData>;
+
+export type LeadEvent =
+  | LeadCaptured
+  | LeadQualified
+  | LeadDisqualified
+  | LeadContactCorrected
+  | LeadInterestChanged
+  | LeadTagsChanged
+  | LeadOwnerChanged
+  | LeadReactivated;

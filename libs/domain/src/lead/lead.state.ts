@@ -29,6 +29,8 @@ export interface CapturedLead {
   readonly campaign: string | null;
   readonly interest: string | null;
   readonly tags: readonly string[];
+  /** Who works the lead; null until one is assigned. */
+  readonly owner: string | null;
   readonly capturedAt: string;
   readonly qualification: Qualification | null;
   readonly disqualification: Disqualification | null;
@@ -40,27 +42,28 @@ export type LeadState = { readonly status: 'none' } | CapturedLead;
 export const initialLeadState = (): LeadState => ({ status: 'none' });
 
 export function evolveLead(state: LeadState, event: LeadEvent): LeadState {
+  if (event.type === 'LeadCaptured') {
+    const d = event.data;
+    return {
+      status: 'captured',
+      leadId: d.leadId,
+      name: d.name,
+      email: d.email,
+      company: d.company ?? null,
+      phone: d.phone ?? null,
+      source: d.source,
+      campaign: d.campaign ?? null,
+      interest: d.interest ?? null,
+      tags: d.tags,
+      owner: null,
+      capturedAt: d.capturedAt,
+      qualification: null,
+      disqualification: null,
+    };
+  }
+  if (state.status === 'none') return state;
   switch (event.type) {
-    case 'LeadCaptured': {
-      const d = event.data;
-      return {
-        status: 'captured',
-        leadId: d.leadId,
-        name: d.name,
-        email: d.email,
-        company: d.company ?? null,
-        phone: d.phone ?? null,
-        source: d.source,
-        campaign: d.campaign ?? null,
-        interest: d.interest ?? null,
-        tags: d.tags,
-        capturedAt: d.capturedAt,
-        qualification: null,
-        disqualification: null,
-      };
-    }
     case 'LeadQualified': {
-      if (state.status === 'none') return state;
       const d = event.data;
       return {
         ...state,
@@ -76,7 +79,6 @@ export function evolveLead(state: LeadState, event: LeadEvent): LeadState {
       };
     }
     case 'LeadDisqualified': {
-      if (state.status === 'none') return state;
       const d = event.data;
       return {
         ...state,
@@ -84,6 +86,20 @@ export function evolveLead(state: LeadState, event: LeadEvent): LeadState {
         disqualification: { reason: d.reason, note: d.note ?? null, disqualifiedAt: d.disqualifiedAt },
       };
     }
+    case 'LeadContactCorrected': {
+      const { field, to } = event.data;
+      return field === 'name' || field === 'email'
+        ? { ...state, [field]: to ?? '' }
+        : { ...state, [field]: to };
+    }
+    case 'LeadInterestChanged':
+      return { ...state, interest: event.data.to };
+    case 'LeadTagsChanged':
+      return { ...state, tags: event.data.to };
+    case 'LeadOwnerChanged':
+      return { ...state, owner: event.data.to };
+    case 'LeadReactivated':
+      return { ...state, status: 'captured', disqualification: null };
     default: {
       const exhaustive: never = event;
       return exhaustive;

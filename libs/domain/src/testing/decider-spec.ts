@@ -3,6 +3,8 @@ import type { Decider } from '../shared/message';
 
 /**
  * Given/when/then for deciders: `given(events).when(command).then(events)` or `.thenFails(code, kind)`.
+ * `then` compares strictly: an optional field left out of an event must be absent, not `undefined`
+ * (stored JSON never holds `undefined`).
  */
 export function deciderSpec<C, S, E>(decider: Decider<C, S, E>) {
   return {
@@ -13,7 +15,7 @@ export function deciderSpec<C, S, E>(decider: Decider<C, S, E>) {
           const run = () => decider.decide(command, state);
           return {
             then(expected: E[]) {
-              expect(run()).toEqual(expected);
+              expect(run()).toStrictEqual(expected);
             },
             thenFails(code: string, kind: DomainErrorKind, field?: string) {
               let caught: unknown;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidAppendError, WrongExpectedRevisionError } from '../errors';
+import { idempotentEventId } from '../idempotency';
 import { GENESIS_HASH, eventHash, verifyStream } from '../integrity';
 import {
   type EventStore,
@@ -290,6 +291,27 @@ export function describeEventStoreContract(name: string, options: EventStoreCont
         await store.appendToStream(streamId, [newEvent()], { expectedRevision: 'any' });
         expect(await store.appendToStream(streamId, events, { expectedRevision: 'any' })).toEqual(first);
         expect(await store.readStream(streamId)).toHaveLength(2);
+      });
+
+      it('an idempotency key is scoped to its stream: the same key on two streams is two appends, each retry answered with its own first result', async () => {
+        // The rule on every store (EventStoreDB recognises repeated event ids only within a stream): ids are
+        // derived from the stream and the key, so a key reused on another aggregate is another request.
+        const [first, second] = [stream(), stream()];
+        const keyed = (streamId: string) =>
+          [0, 1].map((i) => ({ ...newEvent(), id: idempotentEventId(streamId, 'key-1', i) }));
+        const firstEvents = keyed(first);
+        const secondEvents = keyed(second);
+        expect(secondEvents[0]!.id).not.toBe(firstEvents[0]!.id);
+        const a = await store.appendToStream(first, firstEvents, { expectedRevision: 'no_stream' });
+        const b = await store.appendToStream(second, secondEvents, { expectedRevision: 'no_stream' });
+        expect(b.position).not.toBe(a.position);
+        const head = await store.headPosition();
+        expect(await store.appendToStream(first, firstEvents, { expectedRevision: 'no_stream' })).toEqual(a);
+        expect(await store.appendToStream(second, secondEvents, { expectedRevision: 'no_stream' })).toEqual(
+          b,
+        );
+        expect(await store.headPosition()).toBe(head);
+        expect((await store.readStream(second)).map((e) => e.id)).toEqual(secondEvents.map((e) => e.id));
       });
 
       it('the same append sent concurrently is written once and answered alike', async () => {

@@ -14,6 +14,7 @@ describe('deal list projection', () => {
         data: {
           dealId,
           leadId: 'l1',
+          pipelineId: 'default',
           title: 'T',
           value,
           expectedCloseDate: '2026-06-30',
@@ -40,8 +41,11 @@ describe('deal list projection', () => {
     expect(await docs.get(DEALS, dealId)).toMatchObject({
       id: dealId,
       leadId: 'l1',
+      pipelineId: 'default',
       owner: 'grace',
       stage: 'proposal',
+      probabilityOverride: null,
+      reopenedAt: null,
       status: 'lost',
       lostReason: 'price',
       competitor: 'Acme',
@@ -49,5 +53,78 @@ describe('deal list projection', () => {
       revision: 2,
     });
     expect(docs.all(DEALS)).toHaveLength(1);
+  });
+
+  it('shows a reopened deal open again, with its new pipeline, probability override and when it reopened', async () => {
+    const docs = new MemoryDocuments();
+    const dealId = 'd1b2c3d4-0000-5000-8000-000000000002';
+    const value = { amount: 5000, currency: 'EUR' };
+    const history: SalesEvent[] = [
+      {
+        type: 'DealCreated',
+        data: {
+          dealId,
+          leadId: 'l2',
+          pipelineId: 'enterprise',
+          title: 'T',
+          value,
+          expectedCloseDate: '2026-06-30',
+          stage: 'discovery',
+          createdAt: '2026-03-01T10:00:00.000Z',
+        },
+      },
+      {
+        type: 'DealProbabilityOverrideChanged',
+        data: { dealId, from: null, to: 35, changedAt: '2026-03-02T10:00:00.000Z' },
+      },
+      {
+        type: 'DealWon',
+        data: { dealId, value, stage: 'discovery', note: 'signed', wonAt: '2026-03-03T10:00:00.000Z' },
+      },
+      {
+        type: 'DealReopened',
+        data: {
+          dealId,
+          reason: 'contract fell through',
+          from: 'won',
+          stage: 'discovery',
+          reopenedAt: '2026-03-04T10:00:00.000Z',
+        },
+      },
+      {
+        type: 'DealMovedToPipeline',
+        data: {
+          dealId,
+          from: { pipelineId: 'enterprise', stage: 'discovery' },
+          to: { pipelineId: 'default', stage: 'demo' },
+          movedAt: '2026-03-05T10:00:00.000Z',
+        },
+      },
+    ];
+    recorded(history).forEach((e) => docs.apply(dealListProjection, e));
+    expect(await docs.get(DEALS, dealId)).toEqual({
+      id: dealId,
+      dealId,
+      leadId: 'l2',
+      pipelineId: 'default',
+      title: 'T',
+      value,
+      stage: 'demo',
+      expectedCloseDate: '2026-06-30',
+      owner: null,
+      probabilityOverride: 35,
+      createdAt: '2026-03-01T10:00:00.000Z',
+      status: 'open',
+      closedAt: null,
+      wonNote: null,
+      lostReason: null,
+      competitor: null,
+      lostNote: null,
+      reopenedAt: '2026-03-04T10:00:00.000Z',
+      revision: 4,
+    });
+    // Lists filter open deals by pipeline: the reopened deal is found in the one it moved to.
+    expect(await docs.find(DEALS, { where: { status: 'open', pipelineId: 'default' } })).toHaveLength(1);
+    expect(await docs.find(DEALS, { where: { pipelineId: 'enterprise' } })).toHaveLength(0);
   });
 });

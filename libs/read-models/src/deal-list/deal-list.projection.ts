@@ -4,7 +4,10 @@ import type { Doc, DocChange, DocLookup, DocRef, Projection } from '../projectio
 
 export const DEALS = 'deals';
 
-/** A deal as lists show it: its current state (folded with the domain's own evolve) and its revision. */
+/**
+ * A deal as lists show it: its current state (folded with the domain's own evolve) and its revision.
+ * Version 2: deals carry their pipeline and probability override.
+ */
 export type DealDoc = Doc & ExistingDeal & { readonly revision: number };
 
 const ref = (event: RecordedEvent): DocRef => ({
@@ -14,12 +17,13 @@ const ref = (event: RecordedEvent): DocRef => ({
 
 export const dealListProjection: Projection = {
   name: 'deal-list',
-  version: 1,
+  version: 2,
   collections: [
     {
       name: DEALS,
       indexes: [
         { field: 'status' },
+        { field: 'pipelineId' },
         { field: 'stage' },
         { field: 'owner' },
         { field: 'leadId' },

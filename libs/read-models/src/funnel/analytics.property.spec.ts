@@ -1,12 +1,12 @@
 import {
+  DEFAULT_PIPELINE,
   type DealCommand,
   type DealState,
   DomainError,
+  EVENT_SCHEMA_VERSIONS,
   type LeadCommand,
   type LeadState,
   type Money,
-  PIPELINE,
-  STAGES,
   type SalesEvent,
   dealDecider,
   dealIdForLead,
@@ -28,6 +28,7 @@ import { type FunnelFilter, funnelProjection, funnelReport } from '.';
  */
 
 const SOURCES = ['event', 'referral', 'web_form'] as const;
+const STAGES = DEFAULT_PIPELINE.stages.map((s) => s.stage);
 const CURRENCIES = ['EUR', 'JPY', 'USD'] as const;
 const START = Date.UTC(2026, 2, 1);
 const DAY = 86_400_000;
@@ -143,7 +144,7 @@ function history(leads: readonly LeadPlan[], schedule: readonly number[]): Recor
           actor: 'test',
           correlationId: 'c',
           causationId: 'c',
-          schemaVersion: 1,
+          schemaVersion: EVENT_SCHEMA_VERSIONS[event.type],
         },
       });
     }
@@ -197,6 +198,8 @@ function history(leads: readonly LeadPlan[], schedule: readonly number[]): Recor
               data: {
                 dealId,
                 leadId,
+                pipelineId: DEFAULT_PIPELINE.pipelineId,
+                pipeline: DEFAULT_PIPELINE,
                 title: `Deal ${i}`,
                 value: a.value,
                 expectedCloseDate: '2026-06-30',
@@ -205,7 +208,11 @@ function history(leads: readonly LeadPlan[], schedule: readonly number[]): Recor
               metadata,
             });
           case 'advance':
-            return runDeal(dealId, { type: 'AdvanceStage', data: { dealId, stage: a.stage }, metadata });
+            return runDeal(dealId, {
+              type: 'AdvanceStage',
+              data: { dealId, stage: a.stage, pipeline: DEFAULT_PIPELINE },
+              metadata,
+            });
           case 'win':
             return runDeal(dealId, { type: 'WinDeal', data: { dealId }, metadata });
           case 'lose':
@@ -253,11 +260,15 @@ function expectedPipeline(log: readonly RecordedEvent[], position: string) {
   };
   return {
     position,
-    stages: PIPELINE.map(({ stage, probability }) => {
+    pipelineId: 'default',
+    name: DEFAULT_PIPELINE.name,
+    stages: DEFAULT_PIPELINE.stages.map(({ stage, name, probability }) => {
       const open = all.filter((d) => d.status === 'open' && d.stage === stage);
       return {
         stage,
+        name,
         probability,
+        retired: false,
         openDeals: open.length,
         values: perCurrency(open.map((d) => d.value)).map((v) => ({
           ...v,
@@ -311,6 +322,25 @@ function expectedFunnel(log: readonly RecordedEvent[], { from, to, source }: Fun
       case 'DealLost':
         leadOfDeal.get(event.data.dealId)!.deal!.status = event.type === 'DealWon' ? 'won' : 'lost';
         break;
+      case 'LeadContactCorrected':
+      case 'LeadInterestChanged':
+      case 'LeadTagsChanged':
+      case 'LeadOwnerChanged':
+      case 'LeadReactivated':
+      case 'StageReverted':
+      case 'DealValueChanged':
+      case 'DealTitleChanged':
+      case 'DealExpectedCloseDateChanged':
+      case 'DealOwnerChanged':
+      case 'DealProbabilityOverrideChanged':
+      case 'DealReopened':
+      case 'DealMovedToPipeline':
+        // Not counted here: a history that holds them needs this count extended first.
+        throw new Error(`the generated histories make no ${event.type}`);
+      default: {
+        const exhaustive: never = event;
+        return exhaustive;
+      }
     }
   }
   const selected = [...leads.values()].filter(
@@ -368,7 +398,9 @@ describe('analytics reports (property)', () => {
             documents.apply(funnelProjection, event);
           }
           const position = String(log.length);
-          expect(await pipelineReport(documents, position)).toEqual(expectedPipeline(log, position));
+          expect(await pipelineReport(documents, { pipelineId: 'default' }, position)).toEqual(
+            expectedPipeline(log, position),
+          );
           expect(await funnelReport(documents, {}, position)).toEqual(expectedFunnel(log, {}, position));
           for (const f of filters) {
             expect(await funnelReport(documents, f, position)).toEqual(expectedFunnel(log, f, position));

@@ -27,6 +27,7 @@ const dealCreated = (leadId: string, value: Money): SalesEvent => ({
   data: {
     dealId: dealOf(leadId),
     leadId,
+    pipelineId: 'default',
     title: leadId,
     value,
     expectedCloseDate: '2026-06-30',
@@ -45,6 +46,14 @@ const won = (leadId: string, value: Money): SalesEvent => ({
 const lost = (leadId: string, value: Money): SalesEvent => ({
   type: 'DealLost',
   data: { dealId: dealOf(leadId), value, stage: 'demo', reason: 'price', lostAt: later },
+});
+const reopened = (leadId: string, from: 'won' | 'lost'): SalesEvent => ({
+  type: 'DealReopened',
+  data: { dealId: dealOf(leadId), reason: 'customer came back', from, stage: 'demo', reopenedAt: later },
+});
+const reactivated = (leadId: string): SalesEvent => ({
+  type: 'LeadReactivated',
+  data: { leadId, reason: 'budget freed up', reactivatedAt: later },
 });
 const eur = (amount: number): Money => ({ amount, currency: 'EUR' });
 const usd = (amount: number): Money => ({ amount, currency: 'USD' });
@@ -280,6 +289,133 @@ describe('lead-source conversion funnel', () => {
     ]);
   });
 
+  it('takes a reopened deal out of won, won value included, until it is won again, then counts it once', async () => {
+    const documents = fold([
+      ...history,
+      // w4 was the only EUR deal won on its day; w1 (won the day before) stays won.
+      reopened('w4', 'won'),
+    ]);
+    const afterReopen = await funnelReport(documents, {}, '25');
+    expect(afterReopen.sources[2]).toEqual(
+      row('web_form', [4, 3, 1, 3, 1, 1], [{ currency: 'EUR', total: 1_000 }], [0.75, 0.75, 0.5, 0.25]),
+    );
+    // A currency with no won deal left is no longer listed, whether read from day buckets or lead by lead.
+    for (const filter of [
+      { from: '2026-03-02T00:00:00.000Z', to: '2026-03-03T00:00:00.000Z', source: 'web_form' },
+      { from: '2026-03-02T00:00:00.000Z', to: '2026-03-02T12:00:00.000Z', source: 'web_form' },
+    ]) {
+      expect((await funnelReport(documents, filter, '25')).sources).toEqual([
+        row('web_form', [1, 1, 0, 1, 0, 0], [], [1, 1, null, 0]),
+      ]);
+    }
+
+    const wonAgain = fold([...history, reopened('w4', 'won'), won('w4', eur(2_500)), won('w4', eur(9))]);
+    expect((await funnelReport(wonAgain, {}, '27')).sources[2]).toEqual(
+      row('web_form', [4, 3, 1, 3, 2, 1], [{ currency: 'EUR', total: 3_500 }], [0.75, 0.75, 2 / 3, 0.5]),
+    );
+  });
+
+  it('takes a reopened lost deal out of lost; won later, it counts once, as won', async () => {
+    const reopenedOnly = fold([...history, reopened('w2', 'lost')]);
+    expect((await funnelReport(reopenedOnly, { source: 'web_form' }, '25')).sources).toEqual([
+      row('web_form', [4, 3, 1, 3, 2, 0], [{ currency: 'EUR', total: 3_000 }], [0.75, 0.75, 1, 0.5]),
+    ]);
+    const documents = fold([...history, reopened('w2', 'lost'), won('w2', usd(800))]);
+    const expected = row(
+      'web_form',
+      [4, 3, 1, 3, 3, 0],
+      [
+        { currency: 'EUR', total: 3_000 },
+        { currency: 'USD', total: 800 },
+      ],
+      [0.75, 0.75, 1, 0.75],
+    );
+    expect((await funnelReport(documents, { source: 'web_form' }, '26')).sources).toEqual([expected]);
+    // The same lead by lead: w2 was captured on a partial day.
+    expect(
+      (
+        await funnelReport(
+          documents,
+          { from: '2026-03-01T09:30:00.000Z', to: '2026-03-01T12:00:00.000Z' },
+          '26',
+        )
+      ).sources,
+    ).toEqual([row('web_form', [1, 1, 0, 1, 1, 0], [{ currency: 'USD', total: 800 }], [1, 1, 1, 1])]);
+  });
+
+  it('no longer counts a reactivated lead disqualified; it may be qualified, or disqualified again', async () => {
+    const documents = fold([
+      captured('a', 'web_form', '2026-03-01T09:00:00.000Z'),
+      captured('b', 'web_form', '2026-03-01T09:00:00.000Z'),
+      captured('c', 'web_form', '2026-03-01T09:00:00.000Z'),
+      ...['a', 'b', 'c'].map(disqualified),
+      ...['a', 'b', 'c'].map(reactivated),
+      qualified('a'),
+      dealCreated('a', eur(10)),
+      won('a', eur(10)),
+      disqualified('b'),
+    ]);
+    // a: qualified and won; b: disqualified again, once; c: open again, neither.
+    expect((await funnelReport(documents, {}, '14')).sources).toEqual([
+      row('web_form', [3, 1, 1, 1, 1, 0], [{ currency: 'EUR', total: 10 }], [1 / 3, 1 / 3, 1, 1 / 3]),
+    ]);
+    expect(
+      (
+        await funnelReport(
+          documents,
+          { from: '2026-03-01T08:00:00.000Z', to: '2026-03-01T10:00:00.000Z' },
+          '14',
+        )
+      ).sources,
+    ).toEqual([
+      row('web_form', [3, 1, 1, 1, 1, 0], [{ currency: 'EUR', total: 10 }], [1 / 3, 1 / 3, 1, 1 / 3]),
+    ]);
+  });
+
+  it('ignores a reopen of an open deal, a reactivation of a lead not disqualified, and the events it does not count', async () => {
+    const at = { changedAt: later };
+    const noise: SalesEvent[] = [
+      reopened('e1', 'won'),
+      reactivated('r1'),
+      reactivated('r2'),
+      reactivated('ghost'),
+      reopened('ghost', 'lost'),
+      { type: 'LeadOwnerChanged', data: { leadId: 'w1', from: null, to: 'ann', ...at } },
+      { type: 'LeadTagsChanged', data: { leadId: 'w1', from: [], to: ['hot'], ...at } },
+      { type: 'LeadInterestChanged', data: { leadId: 'w1', from: null, to: 'crm', ...at } },
+      {
+        type: 'LeadContactCorrected',
+        data: { leadId: 'w1', field: 'name', from: 'w1', to: 'W One', correctedAt: later },
+      },
+      { type: 'DealValueChanged', data: { dealId: dealOf('e1'), from: eur(700), to: eur(900), ...at } },
+      { type: 'DealTitleChanged', data: { dealId: dealOf('e1'), from: 'e1', to: 'E1', ...at } },
+      { type: 'DealOwnerChanged', data: { dealId: dealOf('e1'), from: null, to: 'ann', ...at } },
+      { type: 'DealProbabilityOverrideChanged', data: { dealId: dealOf('e1'), from: null, to: 50, ...at } },
+      {
+        type: 'DealExpectedCloseDateChanged',
+        data: { dealId: dealOf('e1'), from: '2026-06-30', to: '2026-07-31', ...at },
+      },
+      {
+        type: 'StageReverted',
+        data: { dealId: dealOf('e1'), from: 'demo', to: 'qualification', revertedAt: later },
+      },
+      {
+        type: 'DealMovedToPipeline',
+        data: {
+          dealId: dealOf('e1'),
+          from: { pipelineId: 'default', stage: 'qualification' },
+          to: { pipelineId: 'enterprise', stage: 'discovery' },
+          movedAt: later,
+        },
+      },
+    ];
+    const documents = fold([...history, ...noise]);
+    expect(await funnelReport(documents, {}, '24')).toEqual(await report());
+    for (const event of recorded(noise.slice(5))) {
+      expect(funnelProjection.touches(event, () => undefined)).toEqual([]);
+    }
+  });
+
   it('touches every document evolve reads, once touches is followed to a fixed point', () => {
     const documents = new MemoryDocuments();
     const stored: DocLookup = (collection, id) => documents.all(collection).find((doc) => doc.id === id);
@@ -288,6 +424,12 @@ describe('lead-source conversion funnel', () => {
       qualified('ghost'),
       won('ghost', eur(1)),
       captured('w1', 'event', later),
+      reopened('w1', 'won'),
+      reopened('w2', 'lost'),
+      reopened('ghost', 'won'),
+      reactivated('w3'),
+      qualified('w3'),
+      reactivated('ghost'),
     ]);
     for (const event of events) {
       const declared = touchedDocs(funnelProjection, event, stored);

@@ -1,6 +1,7 @@
 import { type DealStatus, type Money, isDealEvent, isLeadEvent } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Doc, DocChange, DocLookup, DocRef, Projection } from '../projection';
+import { storedInstant } from '../report-values';
 
 export const FUNNEL_LEADS = 'funnel_leads';
 export const FUNNEL_DEALS = 'funnel_deals';
@@ -52,6 +53,11 @@ export interface FunnelBucketDoc extends Doc, FunnelCounts {
   readonly key: string;
   /** Summed value of the won deals, per currency. */
   readonly wonValues: Readonly<Record<string, number>>;
+  /**
+   * Won deals per currency (version 3): a currency leaves wonValues when its last won deal is reopened, and
+   * stays while it has one, even one won at 0.
+   */
+  readonly wonDeals: Readonly<Record<string, number>>;
 }
 
 export const funnelBucketId = (source: string, day: string): string => `${source}|${day}`;
@@ -62,12 +68,6 @@ const periodsOf = (day: string): [FunnelPeriod, string][] => [
   ['month', day.slice(0, 7)],
   ['all', '*'],
 ];
-
-/** An ISO instant rewritten as toISOString writes it, or undefined when it is not a time at all. */
-export function utcInstant(value: string): string | undefined {
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
-}
 
 const leadRef = (leadId: string): DocRef => ({ collection: FUNNEL_LEADS, id: leadId });
 const dealRef = (dealId: string): DocRef => ({ collection: FUNNEL_DEALS, id: dealId });
@@ -89,7 +89,7 @@ function touches(event: RecordedEvent, lookup?: DocLookup): readonly DocRef[] {
   if (!isLeadEvent(event) && !isDealEvent(event)) return [];
   switch (event.type) {
     case 'LeadCaptured': {
-      const capturedAt = utcInstant(event.data.capturedAt);
+      const capturedAt = storedInstant(event.data.capturedAt);
       const lead = leadRef(event.data.leadId);
       return capturedAt === undefined
         ? [lead]
@@ -97,13 +97,27 @@ function touches(event: RecordedEvent, lookup?: DocLookup): readonly DocRef[] {
     }
     case 'LeadQualified':
     case 'LeadDisqualified':
+    case 'LeadReactivated':
       return leadAndBucket(lookup, event.data.leadId);
+    case 'LeadContactCorrected':
+    case 'LeadInterestChanged':
+    case 'LeadTagsChanged':
+    case 'LeadOwnerChanged':
+      return [];
     case 'DealCreated':
       return [dealRef(event.data.dealId), ...leadAndBucket(lookup, event.data.leadId)];
     case 'StageAdvanced':
+    case 'StageReverted':
+    case 'DealValueChanged':
+    case 'DealTitleChanged':
+    case 'DealExpectedCloseDateChanged':
+    case 'DealOwnerChanged':
+    case 'DealProbabilityOverrideChanged':
+    case 'DealMovedToPipeline':
       return [];
     case 'DealWon':
-    case 'DealLost': {
+    case 'DealLost':
+    case 'DealReopened': {
       const deal = findDeal(lookup, event.data.dealId);
       return deal ? [dealRef(deal.id), ...leadAndBucket(lookup, deal.leadId)] : [dealRef(event.data.dealId)];
     }
@@ -133,46 +147,65 @@ function bucketsOf(docs: DocLookup, lead: FunnelLeadDoc): FunnelBucketDoc[] {
         won: 0,
         lost: 0,
         wonValues: {},
+        wonDeals: {},
       }
     );
   });
 }
 
-/** The lead's buckets with one more of this step (and this won value). */
+/** A bucket's won values with a won deal of this value added (sign 1) or taken out (sign -1). */
+function wonAfter(
+  bucket: FunnelBucketDoc,
+  { amount, currency }: Money,
+  sign: 1 | -1,
+): Pick<FunnelBucketDoc, 'wonValues' | 'wonDeals'> {
+  const deals = (bucket.wonDeals[currency] ?? 0) + sign;
+  const { [currency]: _value, ...wonValues } = bucket.wonValues;
+  const { [currency]: _deals, ...wonDeals } = bucket.wonDeals;
+  return deals > 0
+    ? {
+        wonValues: { ...wonValues, [currency]: (bucket.wonValues[currency] ?? 0) + sign * amount },
+        wonDeals: { ...wonDeals, [currency]: deals },
+      }
+    : { wonValues, wonDeals };
+}
+
+/** The lead's buckets with one more (sign 1) or one less (sign -1) of this step, and of this won value. */
 const counted = (
   docs: DocLookup,
   lead: FunnelLeadDoc,
   counter: keyof FunnelCounts,
+  sign: 1 | -1 = 1,
   won?: Money,
 ): DocChange[] =>
   bucketsOf(docs, lead).map((bucket) =>
     put(FUNNEL_BUCKETS, {
       ...bucket,
-      [counter]: bucket[counter] + 1,
-      ...(won
-        ? {
-            wonValues: {
-              ...bucket.wonValues,
-              [won.currency]: (bucket.wonValues[won.currency] ?? 0) + won.amount,
-            },
-          }
-        : {}),
+      [counter]: bucket[counter] + sign,
+      ...(won ? wonAfter(bucket, won, sign) : {}),
     }),
   );
 
-/** The lead with this change, and its buckets with one more of this step. */
+/** The lead with this change, and its buckets with one more (or, sign -1, one less) of this step. */
 const step = (
   docs: DocLookup,
   lead: FunnelLeadDoc,
   change: Partial<FunnelLeadDoc>,
   counter: keyof FunnelCounts,
-): DocChange[] => [put(FUNNEL_LEADS, { ...lead, ...change }), ...counted(docs, lead, counter)];
+  sign: 1 | -1 = 1,
+): DocChange[] => [put(FUNNEL_LEADS, { ...lead, ...change }), ...counted(docs, lead, counter, sign)];
+
+/** The lead of the deal, or undefined when the deal or lead is unknown. */
+function dealLead(docs: DocLookup, dealId: string): FunnelLeadDoc | undefined {
+  const deal = findDeal(docs, dealId);
+  const lead = deal && findLead(docs, deal.leadId);
+  return lead?.dealId === dealId ? lead : undefined;
+}
 
 /** The lead of a deal that is still open, or undefined when the deal or lead is unknown or already closed. */
 function openDealLead(docs: DocLookup, dealId: string): FunnelLeadDoc | undefined {
-  const deal = findDeal(docs, dealId);
-  const lead = deal && findLead(docs, deal.leadId);
-  return lead?.dealId === dealId && lead.deal === 'open' ? lead : undefined;
+  const lead = dealLead(docs, dealId);
+  return lead?.deal === 'open' ? lead : undefined;
 }
 
 function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
@@ -180,7 +213,7 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
   switch (event.type) {
     case 'LeadCaptured': {
       const { leadId, source } = event.data;
-      const capturedAt = utcInstant(event.data.capturedAt);
+      const capturedAt = storedInstant(event.data.capturedAt);
       if (capturedAt === undefined || findLead(docs, leadId)) return [];
       const lead: FunnelLeadDoc = {
         id: leadId,
@@ -198,12 +231,22 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
     case 'LeadQualified':
     case 'LeadDisqualified': {
       const lead = findLead(docs, event.data.leadId);
-      // Qualified and disqualified are final and exclude each other: a second verdict changes nothing.
+      // The verdicts exclude each other, and only a reactivation undoes one: a second verdict changes nothing.
       if (!lead || lead.qualified || lead.disqualified) return [];
       return event.type === 'LeadQualified'
         ? step(docs, lead, { qualified: true }, 'qualified')
         : step(docs, lead, { disqualified: true }, 'disqualified');
     }
+    case 'LeadReactivated': {
+      // Worked again: no longer counted disqualified, and free to be qualified or disqualified anew.
+      const lead = findLead(docs, event.data.leadId);
+      return lead?.disqualified ? step(docs, lead, { disqualified: false }, 'disqualified', -1) : [];
+    }
+    case 'LeadContactCorrected':
+    case 'LeadInterestChanged':
+    case 'LeadTagsChanged':
+    case 'LeadOwnerChanged':
+      return [];
     case 'DealCreated': {
       const { dealId, leadId } = event.data;
       const lead = findLead(docs, leadId);
@@ -214,6 +257,13 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
       ];
     }
     case 'StageAdvanced':
+    case 'StageReverted':
+    case 'DealValueChanged':
+    case 'DealTitleChanged':
+    case 'DealExpectedCloseDateChanged':
+    case 'DealOwnerChanged':
+    case 'DealProbabilityOverrideChanged':
+    case 'DealMovedToPipeline':
       return [];
     case 'DealWon': {
       const lead = openDealLead(docs, event.data.dealId);
@@ -221,12 +271,23 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
       const { amount, currency } = event.data.value;
       return [
         put(FUNNEL_LEADS, { ...lead, deal: 'won', wonValue: { amount, currency } }),
-        ...counted(docs, lead, 'won', { amount, currency }),
+        ...counted(docs, lead, 'won', 1, { amount, currency }),
       ];
     }
     case 'DealLost': {
       const lead = openDealLead(docs, event.data.dealId);
       return lead ? step(docs, lead, { deal: 'lost' }, 'lost') : [];
+    }
+    case 'DealReopened': {
+      // Open again: no longer counted won (nor its value) or lost, until it closes again.
+      const lead = dealLead(docs, event.data.dealId);
+      if (lead?.deal === 'won') {
+        return [
+          put(FUNNEL_LEADS, { ...lead, deal: 'open', wonValue: null }),
+          ...counted(docs, lead, 'won', -1, lead.wonValue ?? undefined),
+        ];
+      }
+      return lead?.deal === 'lost' ? step(docs, lead, { deal: 'open' }, 'lost', -1) : [];
     }
     default: {
       const exhaustive: never = event;
@@ -242,7 +303,7 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
  */
 export const funnelProjection: Projection = {
   name: 'funnel',
-  version: 2,
+  version: 3,
   collections: [
     { name: FUNNEL_LEADS, indexes: [{ field: 'capturedAt' }] },
     { name: FUNNEL_DEALS, indexes: [] },

@@ -1,25 +1,34 @@
 import type { DocumentReader, FindQuery } from '../projection';
 import {
+  type CurrencyTotal,
+  currencyTotals,
+  dayStart,
+  firstDayFrom,
+  getOrAdd,
+  ratio,
+  reportInstant,
+  sortedByKey,
+} from '../report-values';
+import {
   FUNNEL_BUCKETS,
   FUNNEL_LEADS,
   type FunnelBucketDoc,
   type FunnelCounts,
   type FunnelLeadDoc,
   type FunnelPeriod,
-  utcInstant,
 } from './funnel.projection';
 
-/** Which leads the funnel follows: captured in [from, to) (ISO instants, either open), of one source or all. */
+/**
+ * Which leads the funnel follows: captured in [from, to) (ISO dates or instants, either open), of one source
+ * or all.
+ */
 export interface FunnelFilter {
   readonly from?: string;
   readonly to?: string;
   readonly source?: string;
 }
 
-export interface FunnelWonValue {
-  readonly currency: string;
-  readonly total: number;
-}
+export type FunnelWonValue = CurrencyTotal;
 
 /** Fractions from 0 to 1; null when the denominator is 0. */
 export interface FunnelRates {
@@ -52,14 +61,6 @@ interface SourceTotals {
 }
 
 type Range = Pick<NonNullable<FindQuery['range']>, 'gte' | 'lt'>;
-
-const DAY_MS = 86_400_000;
-const dayStart = (day: string): string => `${day}T00:00:00.000Z`;
-const nextDay = (day: string): string =>
-  new Date(Date.parse(dayStart(day)) + DAY_MS).toISOString().slice(0, 10);
-/** The first day that starts at or after this instant. */
-const firstDayFrom = (instant: string): string =>
-  instant === dayStart(instant.slice(0, 10)) ? instant.slice(0, 10) : nextDay(instant.slice(0, 10));
 
 /** A range with only the bounds given: an absent bound is left out, never sent to a store as undefined. */
 const between = (gte: string | undefined, lt: string | undefined): Range => ({
@@ -114,43 +115,28 @@ function planMonths(days: Range): { months: Range | null; days: Range[] } {
   return { months: between(firstMonth, endMonth), days: around };
 }
 
-function instant(value: string | undefined, name: string): string | undefined {
-  if (value === undefined) return undefined;
-  const normalized = utcInstant(value);
-  if (normalized === undefined) throw new RangeError(`${name} is not an ISO 8601 instant: "${value}"`);
-  return normalized;
-}
-
-const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
-const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
  * The lead-source conversion funnel of the leads captured in [from, to), followed to where they are now;
- * `position` is the last log position it includes. Throws a RangeError when from or to is not an instant.
+ * `position` is the last log position it includes. Throws a RangeError when from or to is not an ISO date or
+ * instant.
  */
 export async function funnelReport(
   reader: DocumentReader,
   filter: FunnelFilter,
   position: string,
 ): Promise<FunnelReport> {
-  const { days, leads } = plan(instant(filter.from, 'from'), instant(filter.to, 'to'));
+  const { days, leads } = plan(reportInstant(filter.from, 'from'), reportInstant(filter.to, 'to'));
   const bySource = new Map<string, SourceTotals>();
-  const totalsOf = (source: string): SourceTotals => {
-    let totals = bySource.get(source);
-    if (!totals) {
-      totals = {
-        captured: 0,
-        qualified: 0,
-        disqualified: 0,
-        dealsCreated: 0,
-        won: 0,
-        lost: 0,
-        wonValues: new Map(),
-      };
-      bySource.set(source, totals);
-    }
-    return totals;
-  };
+  const totalsOf = (source: string): SourceTotals =>
+    getOrAdd(bySource, source, () => ({
+      captured: 0,
+      qualified: 0,
+      disqualified: 0,
+      dealsCreated: 0,
+      won: 0,
+      lost: 0,
+      wonValues: new Map(),
+    }));
   const addWon = (totals: SourceTotals, currency: string, amount: number) =>
     totals.wonValues.set(currency, (totals.wonValues.get(currency) ?? 0) + amount);
 
@@ -202,20 +188,16 @@ export async function funnelReport(
   }
 
   // Every bucket and lead read holds at least one captured lead: each source here has captured > 0.
-  const sources = [...bySource.entries()]
-    .sort(([a], [b]) => byName(a, b))
-    .map(([source, { wonValues, ...counts }]): FunnelSourceRow => ({
-      source,
-      ...counts,
-      wonValues: [...wonValues.entries()]
-        .sort(([a], [b]) => byName(a, b))
-        .map(([currency, total]) => ({ currency, total })),
-      rates: {
-        qualification: ratio(counts.qualified, counts.captured),
-        leadToDeal: ratio(counts.dealsCreated, counts.captured),
-        win: ratio(counts.won, counts.won + counts.lost),
-        leadToWon: ratio(counts.won, counts.captured),
-      },
-    }));
+  const sources = sortedByKey(bySource).map(([source, { wonValues, ...counts }]): FunnelSourceRow => ({
+    source,
+    ...counts,
+    wonValues: currencyTotals(wonValues),
+    rates: {
+      qualification: ratio(counts.qualified, counts.captured),
+      leadToDeal: ratio(counts.dealsCreated, counts.captured),
+      win: ratio(counts.won, counts.won + counts.lost),
+      leadToWon: ratio(counts.won, counts.captured),
+    },
+  }));
   return { position, sources };
 }

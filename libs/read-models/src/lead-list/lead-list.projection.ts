@@ -4,7 +4,10 @@ import type { Doc, DocChange, DocLookup, DocRef, Projection } from '../projectio
 
 export const LEADS = 'leads';
 
-/** A lead as lists show it: its current state (folded with the domain's own evolve) and its revision. */
+/**
+ * A lead as lists show it: its current state (folded with the domain's own evolve) and its revision.
+ * Version 2: leads carry their owner.
+ */
 export type LeadDoc = Doc & CapturedLead & { readonly revision: number };
 
 const ref = (event: RecordedEvent): DocRef => ({
@@ -14,13 +17,14 @@ const ref = (event: RecordedEvent): DocRef => ({
 
 export const leadListProjection: Projection = {
   name: 'lead-list',
-  version: 1,
+  version: 2,
   collections: [
     {
       name: LEADS,
       indexes: [
         { field: 'status' },
         { field: 'source' },
+        { field: 'owner' },
         { field: 'capturedAt' },
         { field: 'tags', multi: true },
       ],

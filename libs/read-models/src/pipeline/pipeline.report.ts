@@ -1,24 +1,30 @@
-import { PIPELINE, type Stage } from '@app/domain';
+import type { PipelineStage } from '@app/domain';
 import type { DocumentReader } from '../projection';
+import { findPipeline } from '../pipelines';
+import { type CurrencyTotal, byName, currencyTotals, roundedPercent, sortedByKey } from '../report-values';
 import {
+  PIPELINE_OWNER_TOTALS,
   PIPELINE_TOTALS,
-  PIPELINE_TOTALS_ID,
+  type PipelineCounts,
+  type PipelineCurrencyTally,
+  type PipelineOwnerTotalsDoc,
   type PipelineTally,
   type PipelineTotalsDoc,
 } from './pipeline.projection';
 
-export interface PipelineCurrencyTotal {
-  readonly currency: string;
-  readonly total: number;
-}
+export type PipelineCurrencyTotal = CurrencyTotal;
 
 export interface PipelineWeightedTotal extends PipelineCurrencyTotal {
   readonly weighted: number;
 }
 
 export interface PipelineStageRow {
-  readonly stage: Stage;
+  readonly stage: string;
+  readonly name: string;
+  /** The stage's win probability in effect at the report's moment. */
   readonly probability: number;
+  /** A retired stage is listed only while it still holds open deals. */
+  readonly retired: boolean;
   readonly openDeals: number;
   readonly values: readonly PipelineWeightedTotal[];
 }
@@ -28,52 +34,100 @@ export interface PipelineOutcome {
   readonly values: readonly PipelineCurrencyTotal[];
 }
 
-/** GET /analytics/pipeline. */
-export interface PipelineReport {
-  readonly position: string;
+/** Open deals by stage, and won and lost deals: of a whole pipeline, or of one owner in it. */
+export interface PipelineReportSection {
   readonly stages: readonly PipelineStageRow[];
   readonly won: PipelineOutcome;
   readonly lost: PipelineOutcome;
 }
 
-/**
- * round(total x probability / 100), rounding halves up, computed on integers so that it stays exact where
- * total x probability exceeds 2^53 (totals are sums of integer amounts, probabilities whole percents).
- */
-const weightedValue = (total: number, probability: number): number =>
-  Number((BigInt(total) * BigInt(probability) + 50n) / 100n);
+export interface PipelineOwnerRow extends PipelineReportSection {
+  /** null: the deals without an owner. */
+  readonly owner: string | null;
+}
 
-const byCurrency = (a: PipelineCurrencyTotal, b: PipelineCurrencyTotal): number =>
-  a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0;
+/** GET /analytics/pipeline. */
+export interface PipelineReport extends PipelineReportSection {
+  readonly position: string;
+  readonly pipelineId: string;
+  readonly name: string;
+  /** With groupBy=owner only: one row per owner with deals in the pipeline, by name, no owner last. */
+  readonly owners?: readonly PipelineOwnerRow[];
+}
 
-const currencyTotals = (tally: PipelineTally | undefined): PipelineCurrencyTotal[] =>
-  Object.entries(tally?.values ?? {})
-    .map(([currency, { total }]) => ({ currency, total }))
-    .sort(byCurrency);
+export interface PipelineReportQuery {
+  readonly pipelineId: string;
+  readonly groupBy?: 'owner';
+}
+
+/** round((total without override x stage probability + sum of amount x override) / 100), halves up. */
+function weightedValue(tally: PipelineCurrencyTally, probability: number): number {
+  const overridden = tally.overridden ?? { total: 0, weight: '0' };
+  const plain = BigInt(tally.total) - BigInt(overridden.total);
+  return roundedPercent(plain * BigInt(probability) + BigInt(overridden.weight));
+}
 
 const outcome = (tally: PipelineTally | undefined): PipelineOutcome => ({
   deals: tally?.deals ?? 0,
-  values: currencyTotals(tally),
+  values: currencyTotals(
+    Object.entries(tally?.values ?? {}).map(([currency, { total }]) => [currency, total] as const),
+  ),
 });
 
-/** Pipeline value by stage, every stage in pipeline order; `position` is the last log position it includes. */
-export async function pipelineReport(reader: DocumentReader, position: string): Promise<PipelineReport> {
-  const totals = await reader.get<PipelineTotalsDoc>(PIPELINE_TOTALS, PIPELINE_TOTALS_ID);
-  return {
+const stageRow = (
+  { stage, name, probability, retired }: PipelineStage,
+  tally: PipelineTally | undefined,
+): PipelineStageRow => ({
+  stage,
+  name,
+  probability,
+  retired,
+  openDeals: tally?.deals ?? 0,
+  values: sortedByKey(Object.entries(tally?.values ?? {})).map(([currency, entry]) => ({
+    currency,
+    total: entry.total,
+    weighted: weightedValue(entry, probability),
+  })),
+});
+
+const section = (
+  stages: readonly PipelineStage[],
+  counts: PipelineCounts | undefined,
+): PipelineReportSection => ({
+  stages: stages.map((stage) => stageRow(stage, counts?.open[stage.stage])),
+  won: outcome(counts?.won),
+  lost: outcome(counts?.lost),
+});
+
+const byOwner = (a: PipelineOwnerTotalsDoc, b: PipelineOwnerTotalsDoc): number => byName(a.owner, b.owner);
+
+/**
+ * Pipeline value by stage for one pipeline: its active stages in order, and its retired stages that still hold
+ * open deals in their place; `position` is the last log position it includes. Probabilities are those in effect
+ * in the pipelines' documents the reader holds (for an as-of report, fold the pipelines projection too).
+ * Undefined when the pipeline does not exist.
+ */
+export async function pipelineReport(
+  reader: DocumentReader,
+  query: PipelineReportQuery,
+  position: string,
+): Promise<PipelineReport | undefined> {
+  const pipeline = await findPipeline(reader, query.pipelineId);
+  if (!pipeline) return undefined;
+  const totals = await reader.get<PipelineTotalsDoc>(PIPELINE_TOTALS, pipeline.pipelineId);
+  const stages = pipeline.stages.filter((s) => !s.retired || (totals?.open[s.stage]?.deals ?? 0) > 0);
+  const report: PipelineReport = {
     position,
-    stages: PIPELINE.map(({ stage, probability }) => {
-      const tally = totals?.open[stage];
-      return {
-        stage,
-        probability,
-        openDeals: tally?.deals ?? 0,
-        values: currencyTotals(tally).map((value) => ({
-          ...value,
-          weighted: weightedValue(value.total, probability),
-        })),
-      };
-    }),
-    won: outcome(totals?.won),
-    lost: outcome(totals?.lost),
+    pipelineId: pipeline.pipelineId,
+    name: pipeline.name,
+    ...section(stages, totals),
+  };
+  if (query.groupBy !== 'owner') return report;
+  const owners = await reader.find<PipelineOwnerTotalsDoc>(PIPELINE_OWNER_TOTALS, {
+    where: { pipelineId: pipeline.pipelineId },
+  });
+  return {
+    ...report,
+    owners: owners.sort(byOwner).map((doc) => ({ owner: doc.owner, ...section(stages, doc) })),
   };
 }

@@ -1,14 +1,26 @@
-import { type SalesEvent, dealStream, isLeadEvent, leadStream } from '@app/domain';
+import {
+  EVENT_SCHEMA_VERSIONS,
+  type SalesEvent,
+  dealStream,
+  isDealEvent,
+  isLeadEvent,
+  leadStream,
+  pipelineStream,
+} from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 
 /**
- * Records domain events as the store would: streams by aggregate, per-stream revisions, increasing
+ * Records domain events (in the current schema) as the store would: streams by aggregate, per-stream revisions, increasing
  * positions, one minute apart from `start`.
  */
 export function recorded(events: readonly SalesEvent[], start = Date.UTC(2026, 2, 1)): RecordedEvent[] {
   const revisions = new Map<string, number>();
   return events.map((event, index) => {
-    const streamId = isLeadEvent(event) ? leadStream(event.data.leadId) : dealStream(event.data.dealId);
+    const streamId = isLeadEvent(event)
+      ? leadStream(event.data.leadId)
+      : isDealEvent(event)
+        ? dealStream(event.data.dealId)
+        : pipelineStream(event.data.pipelineId);
     const revision = revisions.get(streamId) ?? 0;
     revisions.set(streamId, revision + 1);
     return {
@@ -23,7 +35,7 @@ export function recorded(events: readonly SalesEvent[], start = Date.UTC(2026, 2
         actor: 'test',
         correlationId: 'c',
         causationId: 'c',
-        schemaVersion: 1,
+        schemaVersion: EVENT_SCHEMA_VERSIONS[event.type],
       },
     };
   });

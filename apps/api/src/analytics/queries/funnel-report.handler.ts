@@ -1,26 +1,15 @@
-import { ReadStore, funnelProjection, funnelReport } from '@app/read-models';
+import { funnelProjection, funnelReport, type FunnelReport } from '@app/read-models';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { AsOfFolder } from '@app/application';
-import { ReadGate } from '../../read-side/read-gate';
+import { ReportReader } from '../report-reader';
 import { FunnelReportQuery } from './funnel-report.query';
 
 @QueryHandler(FunnelReportQuery)
 export class FunnelReportHandler implements IQueryHandler<FunnelReportQuery> {
-  constructor(
-    private readonly store: ReadStore,
-    private readonly gate: ReadGate,
-    private readonly asOf: AsOfFolder,
-  ) {}
+  constructor(private readonly reports: ReportReader) {}
 
-  async execute({ selection, asOf, minPosition }: FunnelReportQuery) {
-    await this.gate.reached(minPosition);
-    if (asOf) {
-      const { documents, position } = await this.asOf.fold([funnelProjection], asOf);
-      return funnelReport(documents, selection, position.toString());
-    }
-    return this.store.snapshot(async (reader) => {
-      const checkpoint = await reader.checkpoint(funnelProjection.name);
-      return funnelReport(reader, selection, (checkpoint?.position ?? 0n).toString());
-    });
+  execute({ selection, moment }: FunnelReportQuery): Promise<FunnelReport> {
+    return this.reports.read(funnelProjection, moment, (reader, position) =>
+      funnelReport(reader, selection, position),
+    );
   }
 }

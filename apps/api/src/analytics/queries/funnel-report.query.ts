@@ -1,11 +1,11 @@
 import { Query } from '@nestjs/cqrs';
-import type { FunnelReport } from '@app/read-models';
+import type { FunnelFilter, FunnelReport } from '@app/read-models';
+import type { ReportMoment } from '../report-reader';
 
 export class FunnelReportQuery extends Query<FunnelReport> {
   constructor(
-    readonly selection: { readonly from?: string; readonly to?: string; readonly source?: string },
-    readonly asOf: Date | undefined,
-    readonly minPosition: bigint | undefined,
+    readonly selection: FunnelFilter,
+    readonly moment: ReportMoment,
   ) {
     super();
   }

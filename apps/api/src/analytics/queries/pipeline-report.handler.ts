@@ -1,26 +1,15 @@
-import { ReadStore, pipelineProjection, pipelineReport } from '@app/read-models';
+import { pipelineProjection, pipelineReport, type PipelineReport } from '@app/read-models';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { AsOfFolder } from '@app/application';
-import { ReadGate } from '../../read-side/read-gate';
+import { ReportReader } from '../report-reader';
 import { PipelineReportQuery } from './pipeline-report.query';
 
 @QueryHandler(PipelineReportQuery)
 export class PipelineReportHandler implements IQueryHandler<PipelineReportQuery> {
-  constructor(
-    private readonly store: ReadStore,
-    private readonly gate: ReadGate,
-    private readonly asOf: AsOfFolder,
-  ) {}
+  constructor(private readonly reports: ReportReader) {}
 
-  async execute({ asOf, minPosition }: PipelineReportQuery) {
-    await this.gate.reached(minPosition);
-    if (asOf) {
-      const { documents, position } = await this.asOf.fold([pipelineProjection], asOf);
-      return pipelineReport(documents, position.toString());
-    }
-    return this.store.snapshot(async (reader) => {
-      const checkpoint = await reader.checkpoint(pipelineProjection.name);
-      return pipelineReport(reader, (checkpoint?.position ?? 0n).toString());
-    });
+  execute({ selection, moment }: PipelineReportQuery): Promise<PipelineReport> {
+    return this.reports.readPipeline(pipelineProjection, selection.pipelineId, moment, (reader, position) =>
+      pipelineReport(reader, selection, position),
+    );
   }
 }

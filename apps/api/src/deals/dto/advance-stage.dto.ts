@@ -1,7 +1,10 @@
-import { STAGES } from '@app/domain';
-import { OneOf } from '../../http/fields';
+import { Slug } from '../../http/fields';
 
 export class AdvanceStageDto {
-  @OneOf(STAGES, { description: 'A later stage of the pipeline (stages may be skipped, never gone back to)' })
+  @Slug({
+    description:
+      "A later active stage of the deal's pipeline (stages may be skipped; POST /deals/{dealId}/move also goes back)",
+    example: 'proposal',
+  })
   stage!: string;
 }

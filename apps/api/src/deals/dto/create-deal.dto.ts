@@ -1,4 +1,4 @@
-import { CalendarDate, Money, MoneyDto, Text, Uuid } from '../../http/fields';
+import { CalendarDate, Money, MoneyDto, Slug, Text, Uuid } from '../../http/fields';
 
 export class CreateDealDto {
   @Uuid({
@@ -10,6 +10,20 @@ export class CreateDealDto {
 
   @Uuid({ description: 'The qualified lead the deal comes from' })
   leadId!: string;
+
+  @Slug({
+    optional: true,
+    description: 'The pipeline the deal is worked in (default: default)',
+    example: 'default',
+  })
+  pipelineId?: string;
+
+  @Slug({
+    optional: true,
+    description: "An active stage of the pipeline to start in (default: the pipeline's first active stage)",
+    example: 'qualification',
+  })
+  stage?: string;
 
   @Text(200, { example: 'Pipeline analytics for Analytical Engines' })
   title!: string;

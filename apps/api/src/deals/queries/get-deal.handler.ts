@@ -1,4 +1,11 @@
-import { dealDecider, dealStream, notFound } from '@app/domain';
+import {
+  dealDecider,
+  dealStream,
+  notFound,
+  pipelineDecider,
+  pipelineStream,
+  stageProbabilityIn,
+} from '@app/domain';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AggregateLoader } from '@app/application';
 import { type DealView, toDealView } from '../deal.view';
@@ -15,6 +22,13 @@ export class GetDealHandler implements IQueryHandler<GetDealQuery> {
         'DEAL_NOT_FOUND',
         asOf ? `deal ${dealId} did not exist yet at ${asOf.toISOString()}` : `deal ${dealId} does not exist`,
       );
-    return toDealView(state, revision);
+    // The stage's probability as it stood at the same moment.
+    const { state: pipeline } = await this.loader.load(
+      pipelineStream(state.pipelineId),
+      pipelineDecider(state.pipelineId),
+      asOf,
+    );
+    const probability = pipeline.status === 'none' ? 0 : stageProbabilityIn(pipeline, state.stage);
+    return toDealView(state, revision, probability);
   }
 }

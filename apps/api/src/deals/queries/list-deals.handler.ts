@@ -1,6 +1,6 @@
-import { DEALS, type DealDoc, ReadStore } from '@app/read-models';
+import { DEALS, type DealDoc, ReadStore, StageProbabilities } from '@app/read-models';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { decodeCursor, encodeCursor } from '../../http/cursor';
+import { given, pageOf } from '../../http/paging';
 import { ReadGate } from '../../read-side/read-gate';
 import { toDealView } from '../deal.view';
 import { type DealPage, ListDealsQuery } from './list-deals.query';
@@ -14,24 +14,24 @@ export class ListDealsHandler implements IQueryHandler<ListDealsQuery> {
 
   async execute({ filters, minPosition }: ListDealsQuery): Promise<DealPage> {
     await this.gate.reached(minPosition);
-    const limit = filters.limit ?? 20;
-    const after = decodeCursor(filters.cursor);
-    const docs = await this.store.find<DealDoc>(DEALS, {
-      where: {
-        ...(filters.status ? { status: filters.status } : {}),
-        ...(filters.stage ? { stage: filters.stage } : {}),
-        ...(filters.owner ? { owner: filters.owner } : {}),
-        ...(filters.leadId ? { leadId: filters.leadId.toLowerCase() } : {}),
-      },
-      orderBy: { field: 'createdAt', direction: 'desc' },
-      ...(after ? { after } : {}),
-      limit: limit + 1,
+    return this.store.snapshot(async (reader) => {
+      const probabilities = await StageProbabilities.load(reader);
+      return pageOf<DealDoc, ReturnType<typeof toDealView>>(
+        reader,
+        DEALS,
+        {
+          where: given({
+            status: filters.status,
+            pipelineId: filters.pipelineId,
+            stage: filters.stage,
+            owner: filters.owner,
+            leadId: filters.leadId?.toLowerCase(),
+          }),
+          newestFirstBy: 'createdAt',
+        },
+        filters,
+        (doc) => toDealView(doc, doc.revision, probabilities.of(doc.pipelineId, doc.stage)),
+      );
     });
-    const page = docs.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((doc) => toDealView(doc, doc.revision)),
-      nextCursor: docs.length > limit && last ? encodeCursor({ value: last.createdAt, id: last.id }) : null,
-    };
   }
 }

@@ -1,19 +1,12 @@
-import { leadDecider, leadStream } from '@app/domain';
+import { LeadCommands } from '@app/application';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AggregateCommandExecutor } from '@app/application';
 import { DisqualifyLeadCommand } from './disqualify-lead.command';
 
 @CommandHandler(DisqualifyLeadCommand)
 export class DisqualifyLeadHandler implements ICommandHandler<DisqualifyLeadCommand> {
-  constructor(private readonly executor: AggregateCommandExecutor) {}
+  constructor(private readonly leads: LeadCommands) {}
 
   execute({ leadId, input, meta }: DisqualifyLeadCommand) {
-    return this.executor.execute({
-      streamId: leadStream(leadId),
-      aggregateId: leadId,
-      decider: leadDecider,
-      command: (now) => ({ type: 'DisqualifyLead' as const, data: { ...input, leadId }, metadata: { now } }),
-      meta,
-    });
+    return this.leads.disqualify(leadId, input, meta);
   }
 }

@@ -1,19 +1,12 @@
-import { leadDecider, leadStream } from '@app/domain';
+import { LeadCommands } from '@app/application';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AggregateCommandExecutor } from '@app/application';
 import { QualifyLeadCommand } from './qualify-lead.command';
 
 @CommandHandler(QualifyLeadCommand)
 export class QualifyLeadHandler implements ICommandHandler<QualifyLeadCommand> {
-  constructor(private readonly executor: AggregateCommandExecutor) {}
+  constructor(private readonly leads: LeadCommands) {}
 
   execute({ leadId, input, meta }: QualifyLeadCommand) {
-    return this.executor.execute({
-      streamId: leadStream(leadId),
-      aggregateId: leadId,
-      decider: leadDecider,
-      command: (now) => ({ type: 'QualifyLead' as const, data: { ...input, leadId }, metadata: { now } }),
-      meta,
-    });
+    return this.leads.qualify(leadId, input, meta);
   }
 }

@@ -1,0 +1,9 @@
+import { Text } from '../../http/fields';
+
+export class ReopenDealDto {
+  @Text(500, {
+    description: 'Why the won or lost deal is open again (required)',
+    example: 'customer came back',
+  })
+  reason!: string;
+}

@@ -1,0 +1,2 @@
+/** POST /pipelines/{pipelineId}/stages/{stage}/retire takes an empty object. */
+export class RetireStageDto {}

@@ -1,0 +1,68 @@
+import {
+  type CaptureLead,
+  type DisqualifyLead,
+  type LeadCommand,
+  type QualifyLead,
+  type ReactivateLead,
+  type UpdateLead,
+  leadDecider,
+  leadStream,
+  nameBasedUuid,
+} from '@app/domain';
+import { timeOrderedUuid } from '@app/event-store';
+import { Injectable } from '@nestjs/common';
+import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
+import type { CommandMeta, CommandResult } from '../commands/command-meta';
+
+/** Namespace of lead ids derived from idempotency keys, so that a keyed retry captures the same lead. */
+const LEAD_FROM_KEY_NAMESPACE = '8e0f4b2a-3c71-4d95-a6e8-0b9d2c7f5a13';
+
+type Input<C extends LeadCommand> = Omit<C['data'], 'leadId'>;
+
+/** The lead use cases: capture, verdicts, corrections, reactivation. */
+@Injectable()
+export class LeadCommands {
+  constructor(private readonly executor: AggregateCommandExecutor) {}
+
+  capture(input: Input<CaptureLead> & { readonly leadId?: string }, meta: CommandMeta) {
+    // A lead id made up here names a stream that cannot exist yet: append without reading it first.
+    const fresh = input.leadId === undefined && meta.idempotency === undefined;
+    const leadId = (
+      input.leadId ??
+      (meta.idempotency ? nameBasedUuid(LEAD_FROM_KEY_NAMESPACE, meta.idempotency.key) : timeOrderedUuid())
+    ).toLowerCase();
+    return this.execute(leadId, meta, { type: 'CaptureLead', data: { ...input, leadId } }, fresh);
+  }
+
+  qualify(leadId: string, input: Input<QualifyLead>, meta: CommandMeta) {
+    return this.execute(leadId, meta, { type: 'QualifyLead', data: { ...input, leadId } });
+  }
+
+  disqualify(leadId: string, input: Input<DisqualifyLead>, meta: CommandMeta) {
+    return this.execute(leadId, meta, { type: 'DisqualifyLead', data: { ...input, leadId } });
+  }
+
+  update(leadId: string, input: Input<UpdateLead>, meta: CommandMeta) {
+    return this.execute(leadId, meta, { type: 'UpdateLead', data: { ...input, leadId } });
+  }
+
+  reactivate(leadId: string, input: Input<ReactivateLead>, meta: CommandMeta) {
+    return this.execute(leadId, meta, { type: 'ReactivateLead', data: { ...input, leadId } });
+  }
+
+  private execute(
+    leadId: string,
+    meta: CommandMeta,
+    command: Omit<LeadCommand, 'metadata'>,
+    fresh = false,
+  ): Promise<CommandResult> {
+    return this.executor.execute({
+      streamId: leadStream(leadId),
+      aggregateId: leadId,
+      decider: leadDecider,
+      command: (now) => ({ ...command, metadata: { now } }) as LeadCommand,
+      meta,
+      fresh,
+    });
+  }
+}

@@ -1,0 +1,2 @@
+export * from './forecast.projection';
+export * from './forecast.report';

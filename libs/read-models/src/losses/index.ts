@@ -1,0 +1,2 @@
+export * from './losses.projection';
+export * from './losses.report';
