@@ -60,3 +60,13 @@ export const toDealView = (deal: ExistingDeal, revision: number, stageProbabilit
   reopenedAt: deal.reopenedAt,
   revision,
 });
+
+export class DealPageView {
+  @ApiProperty({ type: [DealView] }) items!: DealView[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as cursor for the next page; null on the last',
+  })
+  nextCursor!: string | null;
+}

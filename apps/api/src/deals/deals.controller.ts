@@ -16,7 +16,7 @@ import { MoveDealCommand } from './commands/move-deal.command';
 import { ReopenDealCommand } from './commands/reopen-deal.command';
 import { UpdateDealCommand } from './commands/update-deal.command';
 import { WinDealCommand } from './commands/win-deal.command';
-import { DealView } from './deal.view';
+import { DealPageView, DealView } from './deal.view';
 import { AdvanceStageDto } from './dto/advance-stage.dto';
 import { CreateDealDto } from './dto/create-deal.dto';
 import { LoseDealDto } from './dto/lose-deal.dto';
@@ -148,7 +148,10 @@ export class DealsController {
 
   @Get()
   @QueryDocs()
-  @ApiOkResponse({ description: 'A page of deals, newest first, with nextCursor for the next page' })
+  @ApiOkResponse({
+    type: DealPageView,
+    description: 'A page of deals, newest first, with nextCursor for the next page',
+  })
   list(@Query() filters: ListDealsQueryDto, @MinPosition() minPosition: bigint | undefined) {
     return this.queries.execute(new ListDealsQuery(filters, minPosition));
   }

@@ -32,7 +32,7 @@ export const CommandDocs = () =>
       description: 'A retry with the same key and body returns the first answer',
     }),
     problem(400, 'Malformed JSON, a missing, invalid or unknown field, or a bad header'),
-    problem(404, 'Unknown lead or deal'),
+    problem(404, 'Unknown lead, deal or pipeline, or a stage named in the path'),
     problem(409, 'The rules forbid the command in the current state (the code says which rule)'),
     problem(412, 'If-Match does not match the current revision'),
     problem(413, 'Body larger than the limit'),
@@ -41,4 +41,4 @@ export const CommandDocs = () =>
   );
 
 export const QueryDocs = () =>
-  applyDecorators(problem(400, 'A bad parameter'), problem(404, 'Unknown lead or deal'));
+  applyDecorators(problem(400, 'A bad parameter'), problem(404, 'Unknown lead, deal or pipeline'));

@@ -52,3 +52,13 @@ export const toLeadView = (lead: CapturedLead, revision: number): LeadView => ({
   disqualification: lead.disqualification,
   revision,
 });
+
+export class LeadPageView {
+  @ApiProperty({ type: [LeadView] }) items!: LeadView[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as cursor for the next page; null on the last',
+  })
+  nextCursor!: string | null;
+}

@@ -18,7 +18,7 @@ import { DisqualifyLeadDto } from './dto/disqualify-lead.dto';
 import { QualifyLeadDto } from './dto/qualify-lead.dto';
 import { ReactivateLeadDto } from './dto/reactivate-lead.dto';
 import { UpdateLeadDto } from './dto/update-lead.dto';
-import { LeadView } from './lead.view';
+import { LeadPageView, LeadView } from './lead.view';
 import { GetLeadHistoryQuery } from './queries/get-lead-history.query';
 import { GetLeadQuery } from './queries/get-lead.query';
 import { LeadHistory } from './lead-history.view';
@@ -96,7 +96,10 @@ export class LeadsController {
 
   @Get()
   @QueryDocs()
-  @ApiOkResponse({ description: 'A page of leads, newest first, with nextCursor for the next page' })
+  @ApiOkResponse({
+    type: LeadPageView,
+    description: 'A page of leads, newest first, with nextCursor for the next page',
+  })
   list(@Query() filters: ListLeadsQueryDto, @MinPosition() minPosition: bigint | undefined) {
     return this.queries.execute(new ListLeadsQuery(filters, minPosition));
   }

@@ -2,6 +2,7 @@ import type { DealEvent, Money, PipelineEvent, SalesEvent } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import { MemoryDocuments } from '../memory-documents';
 import { pipelinesProjection } from '../pipelines';
+import type { DocumentReader } from '../projection';
 import { recorded } from '../testing/recorded';
 import { forecastProjection } from './forecast.projection';
 import { type ForecastQuery, type ForecastReport, forecastReport } from './forecast.report';
@@ -350,6 +351,13 @@ describe('forecast by expected close month', () => {
     expect(await totals('2026-05-02')).toEqual({ '2026-05': 100, '2026-06': 1_000 });
     expect(await totals(undefined, '2026-05-01')).toEqual({ '2026-04': 1 });
     expect(await totals('2026-06-01', '2026-05-01')).toEqual({});
+    // The last calendar day a bound can name: after it starts no close date is left, before it ends all are.
+    expect(await totals('9999-12-31T12:00:00Z')).toEqual({});
+    expect(await totals(undefined, '9999-12-31T12:00:00Z')).toEqual({
+      '2026-04': 1,
+      '2026-05': 110,
+      '2026-06': 1_000,
+    });
     const report = await forecast(events, { from: '2026-05-01', to: '2026-06-01T12:30:00+02:00' });
     expect([report.from, report.to]).toEqual(['2026-05-01T00:00:00.000Z', '2026-06-01T10:30:00.000Z']);
   });
@@ -372,6 +380,11 @@ describe('forecast by expected close month', () => {
     expect(await totals({ from: '2026-05-01', to: '2026-06-01' })).toEqual({ '2026-05': 110 });
     expect(await totals({ from: '2026-05-01T00:00:00.001Z' })).toEqual({ '2026-05': 100, '2026-06': 1_000 });
     expect(await totals({ to: '2026-05-31T23:59:59.999Z' })).toEqual({ '2026-04': 1, '2026-05': 10 });
+    expect(await totals({ from: '2026-05-31T12:00:00Z', to: '2026-06-01T00:00:00.001Z' })).toEqual({
+      '2026-05': 100,
+      '2026-06': 1_000,
+    });
+    expect(await totals({ from: '9999-12-31T12:00:00Z' })).toEqual({});
   });
 
   it('groups by owner on request: owners by name, deals without one last', async () => {
@@ -459,25 +472,203 @@ describe('forecast by expected close month', () => {
     ]);
   });
 
-  it('reads the deal for every deal event but a title change, and nothing for other events', () => {
+  it('reads the deal and the buckets it leaves and enters for every deal event but a title change', () => {
     const log = recorded([
       enterprise,
       created('a', eur(1)),
       titleChanged('a'),
-      valueChanged('a', eur(1), eur(2)),
+      closeChanged('a', '2026-06-15', '2026-07-01'),
     ]);
-    const [pipelineEvent, createdEvent, titleEvent, valueEvent] = log as [
+    const [pipelineEvent, createdEvent, titleEvent, closeEvent] = log as [
       RecordedEvent,
       RecordedEvent,
       RecordedEvent,
       RecordedEvent,
     ];
-    const deal = [{ collection: 'forecast_deals', id: 'a' }];
-    expect(forecastProjection.touches(createdEvent)).toEqual(deal);
-    expect(forecastProjection.touches(valueEvent)).toEqual(deal);
+    const deal = { collection: 'forecast_deals', id: 'a' };
+    const open = (id: string) => ({ collection: 'forecast_open', id });
+    // A new deal's buckets are known from the event: the batch's prefetch loads them.
+    expect(forecastProjection.touches(createdEvent)).toEqual([
+      deal,
+      open('default|day:2026-06-15'),
+      open('default|month:2026-06'),
+    ]);
+    // Otherwise the buckets are on the deal: named once it is loaded, those it leaves and those it enters.
+    expect(forecastProjection.touches(closeEvent)).toEqual([deal]);
+    const { documents } = fold([created('a', eur(1))]);
+    const lookup = (collection: string, id: string) => documents.all(collection).find((d) => d.id === id);
+    expect(forecastProjection.touches(closeEvent, lookup)).toEqual([
+      deal,
+      open('default|day:2026-06-15'),
+      open('default|month:2026-06'),
+      open('default|day:2026-07-01'),
+      open('default|month:2026-07'),
+    ]);
     expect(forecastProjection.touches(titleEvent)).toEqual([]);
     expect(forecastProjection.evolve(titleEvent, () => undefined)).toEqual([]);
     expect(forecastProjection.touches(pipelineEvent)).toEqual([]);
     expect(forecastProjection.evolve(pipelineEvent, () => undefined)).toEqual([]);
+  });
+
+  it('reads nothing in evolve that touches did not name', () => {
+    const events = recorded([
+      enterprise,
+      created('a', eur(1_000), { close: '2026-05-10', owner: 'ann' }),
+      created('b', usd(2_000), { close: '2026-05-11' }),
+      overridden('a', null, 45),
+      advanced('a', 'qualification', 'demo'),
+      closeChanged('a', '2026-05-10', '2026-06-01'),
+      ownerChanged('a', 'ann', 'bob'),
+      valueChanged('b', usd(2_000), eur(3_000)),
+      won('a', eur(1_000), '2026-04-20T10:00:00.000Z', 'demo'),
+      reopened('a', 'won', 'demo'),
+      won('a', eur(1_000), '2026-04-21T10:00:00.000Z', 'demo'),
+      lost('b', eur(3_000)),
+      reopened('b', 'lost'),
+      movedTo('b', ['default', 'qualification'], ['enterprise', 'intro']),
+      titleChanged('b'),
+      created('a', eur(5)),
+    ]);
+    const documents = new MemoryDocuments();
+    for (const event of events) {
+      // As the runner does: name, load, name again with what was loaded, until nothing new is named.
+      const named = new Set<string>();
+      const lookup = (collection: string, id: string) =>
+        named.has(`${collection}/${id}`) ? documents.all(collection).find((d) => d.id === id) : undefined;
+      for (let more = true; more;) {
+        more = false;
+        for (const ref of forecastProjection.touches(event, lookup)) {
+          const key = `${ref.collection}/${ref.id}`;
+          if (named.has(key)) continue;
+          named.add(key);
+          more = true;
+        }
+      }
+      const strict = (collection: string, id: string) => {
+        if (!named.has(`${collection}/${id}`)) throw new Error(`read ${collection}/${id} unnamed`);
+        return lookup(collection, id);
+      };
+      expect(() => forecastProjection.evolve(event, strict)).not.toThrow();
+      documents.apply(forecastProjection, event);
+    }
+  });
+
+  it('keeps buckets per pipeline and day or month, by stage, owner and currency, and drops an empty one', () => {
+    const { documents } = fold([
+      created('a', eur(1_000), { close: '2026-05-10', owner: 'ann' }),
+      created('b', eur(500), { close: '2026-05-10' }),
+      overridden('b', null, 45),
+      created('c', usd(700), { close: '2026-05-20', owner: 'ann' }),
+      won('c', usd(700), '2026-04-20T10:00:00.000Z'),
+    ]);
+    const byId = (collection: string) =>
+      Object.fromEntries(documents.all(collection).map(({ id, ...doc }) => [id, doc]));
+    expect(byId('forecast_open')).toEqual({
+      'default|day:2026-05-10': {
+        key: 'default|day:2026-05-10',
+        date: '2026-05-10',
+        open: {
+          qualification: {
+            '"ann"': { EUR: { deals: 1, total: 1_000 } },
+            null: { EUR: { deals: 1, total: 500, overridden: { deals: 1, total: 500, weight: 22_500 } } },
+          },
+        },
+      },
+      'default|month:2026-05': expect.objectContaining({ date: '2026-05' }) as unknown,
+    });
+    // c's close date left no open bucket behind once it was won.
+    expect(byId('forecast_won')).toEqual({
+      'default|day:2026-04-20': {
+        key: 'default|day:2026-04-20',
+        date: '2026-04-20',
+        won: { '"ann"': { USD: { deals: 1, total: 700 } } },
+      },
+      'default|month:2026-04': {
+        key: 'default|month:2026-04',
+        date: '2026-04',
+        won: { '"ann"': { USD: { deals: 1, total: 700 } } },
+      },
+    });
+    expect(documents.all('forecast_deals').find((d) => d.id === 'c')).toMatchObject({
+      status: 'won',
+      pipelineWon: 'default|2026-04-20T10:00:00.000Z',
+    });
+  });
+
+  it("reads buckets, and deals only for the wins of the partial days at a period's edges", async () => {
+    const { documents, position } = fold([
+      created('a', eur(100), { close: '2026-05-10' }),
+      created('b', eur(200), { close: '2026-07-20' }),
+      created('c', eur(400)),
+      won('c', eur(400), '2026-04-20T10:00:00.000Z'),
+    ]);
+    const reads: string[] = [];
+    const reader: DocumentReader = {
+      get: (collection, id) => {
+        reads.push(`get ${collection}`);
+        return documents.get(collection, id);
+      },
+      find: async (collection, query) => {
+        const found = await documents.find(collection, query);
+        reads.push(`${collection} ${query.range?.field ?? ''}: ${found.length}`);
+        return found as never;
+      },
+    };
+    await forecastReport(reader, { pipelineId: 'default', groupBy: 'owner' }, position);
+    expect(reads.filter((r) => !r.startsWith('get'))).toEqual([
+      'forecast_open key: 2',
+      'forecast_won key: 1',
+    ]);
+    reads.length = 0;
+    await forecastReport(
+      reader,
+      { pipelineId: 'default', from: '2026-04-20T09:00:00Z', to: '2026-07-20T12:00:00Z' },
+      position,
+    );
+    // Close dates from 04-21 to 07-20: May and June whole, then days; wins: whole months and days, and
+    // the deals won in the two partial days.
+    expect(reads.filter((r) => !r.startsWith('get'))).toEqual([
+      'forecast_open key: 1',
+      'forecast_open key: 0',
+      'forecast_open key: 1',
+      'forecast_won key: 0',
+      'forecast_won key: 0',
+      'forecast_won key: 0',
+      'forecast_deals pipelineWon: 1',
+      'forecast_deals pipelineWon: 0',
+    ]);
+  });
+
+  it('keeps a sum past 2^53 as its decimal digits, and a number again once it is back', async () => {
+    const big = 1_000_000_000_000_000;
+    const events = [
+      ...['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].map((id) =>
+        created(id, eur(big), { stage: 'negotiation' }),
+      ),
+      overridden('a', null, 99),
+      overridden('b', null, 99),
+    ];
+    const { documents } = fold(events);
+    const month = documents.all('forecast_open').find((d) => d.id === 'default|month:2026-06');
+    expect(month).toMatchObject({
+      open: {
+        negotiation: {
+          null: {
+            EUR: {
+              deals: 10,
+              total: '10000000000000000',
+              overridden: { deals: 2, total: 2 * big, weight: '198000000000000000' },
+            },
+          },
+        },
+      },
+    });
+    // 8 x 10^15 x 80% + 2 x 10^15 x 99%, to the unit.
+    expect((await forecast(events)).months[0]?.open.values).toEqual([
+      { currency: 'EUR', total: 10 * big, weighted: 8_380_000_000_000_000 },
+    ]);
+    const back = fold([...events, lost('c', eur(big), 'negotiation'), lost('d', eur(big), 'negotiation')]);
+    const after = back.documents.all('forecast_open').find((d) => d.id === 'default|month:2026-06');
+    expect(after).toMatchObject({ open: { negotiation: { null: { EUR: { deals: 8, total: 8 * big } } } } });
   });
 });

@@ -1,5 +1,13 @@
+import {
+  type BucketPeriod,
+  type TextRange,
+  between,
+  bucketKeyRange,
+  planPeriod,
+  splitMonths,
+} from '../period-plan';
 import { findPipeline, StageProbabilities } from '../pipelines';
-import type { DocumentReader } from '../projection';
+import type { Doc, DocumentReader } from '../projection';
 import {
   type CurrencyTotal,
   currencyTotals,
@@ -9,7 +17,17 @@ import {
   roundedPercent,
   sortedByKey,
 } from '../report-values';
-import { FORECAST_DEALS, type ForecastDealDoc, forecastKey } from './forecast.projection';
+import {
+  FORECAST_DEALS,
+  FORECAST_OPEN,
+  FORECAST_WON,
+  type ForecastDealDoc,
+  type ForecastOpenBucketDoc,
+  type ForecastWonBucketDoc,
+  forecastKey,
+  ownerKey,
+  ownerOfKey,
+} from './forecast.projection';
 
 /** GET /analytics/forecast: one pipeline, a period [from, to) (ISO dates or instants, either open). */
 export interface ForecastQuery {
@@ -67,20 +85,29 @@ type Months = Map<string, MonthTally>;
 const monthOf = (months: Months, month: string): MonthTally =>
   getOrAdd(months, month, () => ({ openDeals: 0, open: new Map(), wonDeals: 0, won: new Map() }));
 
-function addOpen(months: Months, deal: ForecastDealDoc, probability: number): void {
-  const tally = monthOf(months, deal.expectedCloseDate.slice(0, 7));
-  tally.openDeals += 1;
-  const sums = tally.open.get(deal.currency) ?? { total: 0n, weighted: 0n };
-  tally.open.set(deal.currency, {
-    total: sums.total + BigInt(deal.amount),
-    weighted: sums.weighted + BigInt(deal.amount) * BigInt(probability),
-  });
+function addOpen(
+  months: Months,
+  month: string,
+  currency: string,
+  deals: number,
+  total: bigint,
+  weighted: bigint,
+): void {
+  const tally = monthOf(months, month);
+  tally.openDeals += deals;
+  const sums = tally.open.get(currency);
+  if (sums) {
+    sums.total += total;
+    sums.weighted += weighted;
+  } else {
+    tally.open.set(currency, { total, weighted });
+  }
 }
 
-function addWon(months: Months, deal: ForecastDealDoc, wonAt: string): void {
-  const tally = monthOf(months, wonAt.slice(0, 7));
-  tally.wonDeals += 1;
-  tally.won.set(deal.currency, (tally.won.get(deal.currency) ?? 0n) + BigInt(deal.amount));
+function addWon(months: Months, month: string, currency: string, deals: number, total: bigint): void {
+  const tally = monthOf(months, month);
+  tally.wonDeals += deals;
+  tally.won.set(currency, (tally.won.get(currency) ?? 0n) + total);
 }
 
 const report = (months: Months): ForecastMonth[] =>
@@ -97,12 +124,52 @@ const report = (months: Months): ForecastMonth[] =>
     won: { deals: tally.wonDeals, values: currencyTotals(tally.won) },
   }));
 
+/** The start of the last day a report bound can fall on (reportInstant takes years 0000 to 9999). */
+const LAST_DAY_START = '9999-12-31T00:00:00.000Z';
+
+/**
+ * The first UTC day starting at or after the instant; undefined when no day does (firstDayFrom would name a
+ * day of year 10000, which sorts before every other).
+ */
+const dayFrom = (instant: string): string | undefined =>
+  instant > LAST_DAY_START ? undefined : firstDayFrom(instant);
+
+/**
+ * The buckets of open deals to read: the close days starting in [from, to), as whole months and the whole days
+ * around them. A close date is a whole day, so no deal needs to be read one by one.
+ */
+function closeDays(from: string | undefined, to: string | undefined): [BucketPeriod, TextRange][] {
+  const gte = from === undefined ? undefined : dayFrom(from);
+  const lt = to === undefined ? undefined : dayFrom(to);
+  if ((from !== undefined && gte === undefined) || (gte !== undefined && lt !== undefined && gte >= lt)) {
+    return [];
+  }
+  const { months, days } = splitMonths(between(gte, lt));
+  return [...(months ? [['month', months] as [BucketPeriod, TextRange]] : []), ...days.map(inDays)];
+}
+
+const inDays = (range: TextRange): [BucketPeriod, TextRange] => ['day', range];
+
+/** The wins of [from, to): whole months and days from buckets, the partial days at its edges deal by deal. */
+function winPeriods(from: string | undefined, to: string | undefined) {
+  const plan = planPeriod(from, to);
+  const buckets: [BucketPeriod, TextRange][] = [
+    ...(plan.months ? [['month', plan.months] as [BucketPeriod, TextRange]] : []),
+    ...plan.days.map(inDays),
+  ];
+  return { buckets, instants: plan.instants };
+}
+
 /**
  * The forecast of one pipeline for [from, to): its open deals by the month they are expected to close in
  * (those whose expected close date starts, UTC, in the period), weighted with their override or their stage's
  * probability in effect now; and its won deals by the month of the win (those won in the period), at the
  * value they were won with. Undefined for an unknown pipeline; a RangeError when from or to is not an ISO
  * date or instant. `position` is the last log position it includes.
+ *
+ * Weighted per month and currency: round((amounts without override x their stage's probability + amounts x
+ * override) / 100), halves up, over the month's sum, not deal by deal. It reads buckets, not deals: about a
+ * dozen documents per year of months, plus the days around them and the wins of the partial days at the edges.
  */
 export async function forecastReport(
   reader: DocumentReader,
@@ -116,36 +183,66 @@ export async function forecastReport(
   const { pipelineId } = pipeline;
   const probabilities = new StageProbabilities([pipeline]);
 
-  // Both bounds always given: '~' sorts after every date and instant, and a bounded range also skips the
-  // documents without the key on every store.
-  const open = await reader.find<ForecastDealDoc>(FORECAST_DEALS, {
-    range: {
-      field: 'pipelineCloses',
-      gte: forecastKey(pipelineId, from === undefined ? '' : firstDayFrom(from)),
-      lt: forecastKey(pipelineId, to === undefined ? '~' : firstDayFrom(to)),
-    },
-  });
-  const won = await reader.find<ForecastDealDoc>(FORECAST_DEALS, {
-    range: {
-      field: 'pipelineWon',
-      gte: forecastKey(pipelineId, from ?? ''),
-      lt: forecastKey(pipelineId, to ?? '~'),
-    },
-  });
+  const bucketsIn = <T extends Doc>(collection: string, [period, range]: [BucketPeriod, TextRange]) =>
+    reader.find<T>(collection, { range: { field: 'key', ...bucketKeyRange(pipelineId, period, range) } });
+  const wins = winPeriods(from, to);
+  const [open, won, wonDeals] = await Promise.all([
+    Promise.all(closeDays(from, to).map((period) => bucketsIn<ForecastOpenBucketDoc>(FORECAST_OPEN, period))),
+    Promise.all(wins.buckets.map((period) => bucketsIn<ForecastWonBucketDoc>(FORECAST_WON, period))),
+    Promise.all(
+      // Both bounds always given: '~' sorts after every instant, and a bounded range also skips the
+      // documents without the key on every store.
+      wins.instants.map((range) =>
+        reader.find<ForecastDealDoc>(FORECAST_DEALS, {
+          range: {
+            field: 'pipelineWon',
+            gte: forecastKey(pipelineId, range.gte ?? ''),
+            lt: forecastKey(pipelineId, range.lt ?? '~'),
+          },
+        }),
+      ),
+    ),
+  ]);
 
   const months: Months = new Map();
   const byOwner = new Map<string | null, Months>();
-  const ownerMonths = (owner: string | null): Months => getOrAdd(byOwner, owner, (): Months => new Map());
-  for (const deal of open) {
-    const probability = probabilities.forDeal(deal);
-    addOpen(months, deal, probability);
-    if (query.groupBy === 'owner') addOpen(ownerMonths(deal.owner), deal, probability);
+  /** The owner's months, with groupBy=owner only. */
+  const ownerMonths = (key: string): Months | undefined =>
+    query.groupBy === 'owner' ? getOrAdd(byOwner, ownerOfKey(key), (): Months => new Map()) : undefined;
+
+  for (const bucket of open.flat()) {
+    const month = bucket.date.slice(0, 7);
+    for (const [stage, owners] of Object.entries(bucket.open)) {
+      const probability = BigInt(probabilities.of(pipelineId, stage));
+      for (const [owner, currencies] of Object.entries(owners)) {
+        const ofOwner = ownerMonths(owner);
+        for (const [currency, { deals, total, overridden }] of Object.entries(currencies)) {
+          const sum = BigInt(total);
+          const weighted = overridden
+            ? (sum - BigInt(overridden.total)) * probability + BigInt(overridden.weight)
+            : sum * probability;
+          addOpen(months, month, currency, deals, sum, weighted);
+          if (ofOwner) addOpen(ofOwner, month, currency, deals, sum, weighted);
+        }
+      }
+    }
   }
-  for (const deal of won) {
+  for (const bucket of won.flat()) {
+    const month = bucket.date.slice(0, 7);
+    for (const [owner, currencies] of Object.entries(bucket.won)) {
+      const ofOwner = ownerMonths(owner);
+      for (const [currency, { deals, total }] of Object.entries(currencies)) {
+        addWon(months, month, currency, deals, BigInt(total));
+        if (ofOwner) addWon(ofOwner, month, currency, deals, BigInt(total));
+      }
+    }
+  }
+  for (const deal of wonDeals.flat()) {
     // A won deal's document has its win time: the index key is built from it.
-    const wonAt = deal.wonAt ?? '';
-    addWon(months, deal, wonAt);
-    if (query.groupBy === 'owner') addWon(ownerMonths(deal.owner), deal, wonAt);
+    const month = (deal.wonAt ?? '').slice(0, 7);
+    addWon(months, month, deal.currency, 1, BigInt(deal.amount));
+    const ofOwner = ownerMonths(ownerKey(deal.owner));
+    if (ofOwner) addWon(ofOwner, month, deal.currency, 1, BigInt(deal.amount));
   }
 
   return {

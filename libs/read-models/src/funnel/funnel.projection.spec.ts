@@ -2,9 +2,10 @@ import { type Money, type SalesEvent } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import { recorded as recordedFrom } from '../testing/recorded';
 import { MemoryDocuments } from '../memory-documents';
-import type { Doc, DocLookup, FindQuery, Projection } from '../projection';
+import type { Doc, DocLookup, Projection } from '../projection';
 import { funnelProjection } from './funnel.projection';
 import { type FunnelFilter, type FunnelReport, type FunnelSourceRow, funnelReport } from './funnel.report';
+import { recordingReader } from '../testing/recording-reader';
 
 const recorded = (events: Parameters<typeof recordedFrom>[0]) => recordedFrom(events, Date.UTC(2026, 2, 5));
 
@@ -211,15 +212,7 @@ describe('lead-source conversion funnel', () => {
   });
 
   it('reads the all-time buckets without a range; month, then day buckets, then leads of the partial edge days', async () => {
-    const documents = fold(history);
-    const queries: [string, FindQuery][] = [];
-    const reader = {
-      get: documents.get.bind(documents),
-      find: <T extends Doc>(collection: string, query: FindQuery) => {
-        queries.push([collection, query]);
-        return documents.find<T>(collection, query);
-      },
-    };
+    const { reader, queries } = recordingReader(fold(history));
     await funnelReport(reader, {}, '24');
     expect(queries).toEqual([['funnel_buckets', { range: { field: 'key', gte: 'all:', lt: 'all;' } }]]);
 

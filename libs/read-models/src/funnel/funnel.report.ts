@@ -1,9 +1,8 @@
-import type { DocumentReader, FindQuery } from '../projection';
+import { type TextRange, splitDays, splitMonths } from '../period-plan';
+import type { DocumentReader } from '../projection';
 import {
   type CurrencyTotal,
   currencyTotals,
-  dayStart,
-  firstDayFrom,
   getOrAdd,
   ratio,
   reportInstant,
@@ -60,61 +59,6 @@ interface SourceTotals {
   readonly wonValues: Map<string, number>;
 }
 
-type Range = Pick<NonNullable<FindQuery['range']>, 'gte' | 'lt'>;
-
-/** A range with only the bounds given: an absent bound is left out, never sent to a store as undefined. */
-const between = (gte: string | undefined, lt: string | undefined): Range => ({
-  ...(gte === undefined ? {} : { gte }),
-  ...(lt === undefined ? {} : { lt }),
-});
-
-/**
- * Splits [from, to) into the UTC days it holds whole (read from the buckets; null for none) and the partial
- * days at its edges (read lead by lead), so that a report reads one bucket per source and day plus at most
- * two days of leads.
- */
-function plan(from: string | undefined, to: string | undefined): { days: Range | null; leads: Range[] } {
-  const firstDay = from === undefined ? undefined : firstDayFrom(from);
-  const endDay = to?.slice(0, 10);
-  if (firstDay !== undefined && endDay !== undefined && firstDay >= endDay) {
-    return { days: null, leads: [between(from, to)] };
-  }
-  const leads: Range[] = [];
-  if (from !== undefined && firstDay !== undefined && from < dayStart(firstDay)) {
-    leads.push(between(from, dayStart(firstDay)));
-  }
-  if (to !== undefined && endDay !== undefined && dayStart(endDay) < to) {
-    leads.push(between(dayStart(endDay), to));
-  }
-  return { days: between(firstDay, endDay), leads };
-}
-
-const nextMonth = (month: string): string => {
-  const [year, m] = [Number(month.slice(0, 4)), Number(month.slice(5, 7))];
-  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
-};
-
-/**
- * Splits a range of whole days into the whole UTC months it holds (read from month buckets; null for none)
- * and the days around them (read from day buckets), so that a year costs about 12 + 60 buckets per source.
- */
-function planMonths(days: Range): { months: Range | null; days: Range[] } {
-  const gte = days.gte as string | undefined;
-  const lt = days.lt as string | undefined;
-  const firstMonth =
-    gte === undefined ? undefined : gte.endsWith('-01') ? gte.slice(0, 7) : nextMonth(gte.slice(0, 7));
-  const endMonth = lt?.slice(0, 7);
-  if (firstMonth !== undefined && endMonth !== undefined && firstMonth >= endMonth) {
-    return { months: null, days: [days] };
-  }
-  const around: Range[] = [];
-  if (gte !== undefined && firstMonth !== undefined && gte < `${firstMonth}-01`)
-    around.push(between(gte, `${firstMonth}-01`));
-  if (lt !== undefined && endMonth !== undefined && `${endMonth}-01` < lt)
-    around.push(between(`${endMonth}-01`, lt));
-  return { months: between(firstMonth, endMonth), days: around };
-}
-
 /**
  * The lead-source conversion funnel of the leads captured in [from, to), followed to where they are now;
  * `position` is the last log position it includes. Throws a RangeError when from or to is not an ISO date or
@@ -125,7 +69,10 @@ export async function funnelReport(
   filter: FunnelFilter,
   position: string,
 ): Promise<FunnelReport> {
-  const { days, leads } = plan(reportInstant(filter.from, 'from'), reportInstant(filter.to, 'to'));
+  const { days, instants: leads } = splitDays(
+    reportInstant(filter.from, 'from'),
+    reportInstant(filter.to, 'to'),
+  );
   const bySource = new Map<string, SourceTotals>();
   const totalsOf = (source: string): SourceTotals =>
     getOrAdd(bySource, source, () => ({
@@ -140,7 +87,7 @@ export async function funnelReport(
   const addWon = (totals: SourceTotals, currency: string, amount: number) =>
     totals.wonValues.set(currency, (totals.wonValues.get(currency) ?? 0) + amount);
 
-  const addBuckets = async (period: FunnelPeriod, range: Range = {}) => {
+  const addBuckets = async (period: FunnelPeriod, range: TextRange = {}) => {
     // Bucket keys are `<period>:<day>`; ';' sorts right after ':', so `<period>;` bounds them all.
     const buckets = await reader.find<FunnelBucketDoc>(FUNNEL_BUCKETS, {
       ...(filter.source === undefined ? {} : { where: { source: filter.source } }),
@@ -165,7 +112,8 @@ export async function funnelReport(
   if (days && days.gte === undefined && days.lt === undefined) {
     await addBuckets('all');
   } else if (days) {
-    const split = planMonths(days);
+    // The all-time bucket serves an open period; a bounded one is read as whole months and days.
+    const split = splitMonths(days);
     if (split.months) await addBuckets('month', split.months);
     for (const range of split.days) await addBuckets('day', range);
   }

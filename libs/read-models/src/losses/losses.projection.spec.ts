@@ -1,6 +1,7 @@
 import type { DealEvent, Money, PipelineEvent, SalesEvent } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import { MemoryDocuments } from '../memory-documents';
+import type { Doc, DocumentReader, FindQuery } from '../projection';
 import { recorded } from '../testing/recorded';
 import { lossesProjection } from './losses.projection';
 import { type LossesQuery, type LossesReport, lossesReport } from './losses.report';
@@ -283,12 +284,12 @@ describe('losses by reason, stage and competitor', () => {
     expect(report.byReason).toEqual([{ reason: 'price', ...euros(1, 100) }]);
   });
 
-  it('reads a deal only for the events that create, move, lose or reopen it', () => {
+  it('reads a deal only for the events that create, move, lose or reopen it, and its buckets once it is loaded', () => {
     const log = recorded([
       created('a', eur(1)),
       advanced('a', 'qualification', 'demo'),
       movedTo('a', ['default', 'demo'], ['enterprise', 'intro']),
-      lost('a', { value: eur(1), reason: 'price' }),
+      lost('a', { value: eur(1), reason: 'price', lostAt: '2026-04-10T23:30:00-02:00' }),
       reopened('a', 'intro'),
       enterprise,
     ]);
@@ -301,5 +302,172 @@ describe('losses by reason, stage and competitor', () => {
       deal,
       [],
     ]);
+    // Once the deal is loaded: the buckets of the UTC day and month of the loss, which a reopen takes it out of.
+    const documents = new MemoryDocuments();
+    const buckets = [
+      ...deal,
+      { collection: 'losses_buckets', id: 'all|day:2026-04-11' },
+      { collection: 'losses_buckets', id: 'all|month:2026-04' },
+    ];
+    const named = log.map((event: RecordedEvent) => {
+      const refs = lossesProjection.touches(event, (collection, id) =>
+        documents.all(collection).find((d) => d.id === id),
+      );
+      documents.apply(lossesProjection, event);
+      return refs;
+    });
+    expect(named).toEqual([deal, [], deal, buckets, buckets, []]);
+    // A loss that changes nothing (unknown deal, already lost) names no bucket.
+    const [ghost, twice] = recorded([
+      lost('ghost', { value: eur(1), reason: 'x' }),
+      lost('a', { value: eur(1), reason: 'x' }),
+    ]);
+    expect(lossesProjection.touches(ghost!, () => undefined)).toEqual([
+      { collection: 'losses_deals', id: 'ghost' },
+    ]);
+    const { documents: lostOnce } = fold([
+      created('a', eur(1)),
+      lost('a', { value: eur(1), reason: 'price' }),
+    ]);
+    expect(
+      lossesProjection.touches(twice!, (collection, id) => lostOnce.all(collection).find((d) => d.id === id)),
+    ).toEqual(deal);
+  });
+
+  it('keeps per UTC day and month of loss a bucket of rows per group and currency, and drops what a reopen empties', () => {
+    const { documents } = fold([
+      created('a', eur(1_000)),
+      lost('a', {
+        value: eur(1_000),
+        reason: 'price',
+        stage: 'demo',
+        competitor: 'Acme',
+        lostAt: '2026-04-10T09:00:00Z',
+      }),
+      created('b', usd(0)),
+      lost('b', { value: usd(0), reason: 'price', lostAt: '2026-04-10T10:00:00Z' }),
+      created('c', eur(5)),
+      lost('c', { value: eur(5), reason: 'timing', stage: 'demo', lostAt: '2026-04-20T10:00:00Z' }),
+      reopened('a', 'demo'),
+    ]);
+    const byId = new Map(documents.all('losses_buckets').map((doc) => [doc.id, doc]));
+    expect([...byId.keys()].sort()).toEqual([
+      'all|day:2026-04-10',
+      'all|day:2026-04-20',
+      'all|month:2026-04',
+    ]);
+    // A deal worth 0 is still a lost deal of its currency; a's loss is gone with its rows.
+    expect(byId.get('all|day:2026-04-10')).toEqual({
+      id: 'all|day:2026-04-10',
+      key: 'all|day:2026-04-10',
+      byReason: [{ reason: 'price', currency: 'USD', deals: 1, total: 0 }],
+      byStage: [{ pipelineId: 'default', stage: 'qualification', currency: 'USD', deals: 1, total: 0 }],
+      byCompetitor: [{ competitor: null, currency: 'USD', deals: 1, total: 0 }],
+    });
+    expect(byId.get('all|month:2026-04')).toMatchObject({
+      byReason: [
+        { reason: 'price', currency: 'USD', deals: 1, total: 0 },
+        { reason: 'timing', currency: 'EUR', deals: 1, total: 5 },
+      ],
+      byCompetitor: [
+        { competitor: null, currency: 'USD', deals: 1, total: 0 },
+        { competitor: null, currency: 'EUR', deals: 1, total: 5 },
+      ],
+    });
+    // The deal keeps what a reopen needs: its loss, and when (the buckets it is in).
+    expect(documents.all('losses_deals').find((d) => d.id === 'c')).toEqual({
+      id: 'c',
+      pipelineId: 'default',
+      loss: {
+        pipelineId: 'default',
+        stage: 'demo',
+        reason: 'timing',
+        competitor: null,
+        amount: 5,
+        currency: 'EUR',
+      },
+      lostAt: '2026-04-20T10:00:00.000Z',
+    });
+    // The last loss of a bucket reopened: the bucket is gone.
+    const { documents: none } = fold([
+      created('a', eur(1)),
+      lost('a', { value: eur(1), reason: 'price' }),
+      reopened('a', 'qualification'),
+    ]);
+    expect(none.all('losses_buckets')).toEqual([]);
+  });
+
+  it('adds up totals exactly past 2^53, in buckets and in the report', async () => {
+    const max = 1_000_000_000_000_000;
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
+    const events = ids.flatMap((id) => [
+      created(id, eur(max)),
+      lost(id, { value: eur(max - 1), reason: 'price' }),
+    ]);
+    const { documents } = fold(events);
+    const month = documents.all('losses_buckets').find((d) => d.id === 'all|month:2026-04');
+    // 10 x (10^15 - 1) is past 2^53: kept as a decimal string.
+    expect(month).toMatchObject({
+      byReason: [{ reason: 'price', currency: 'EUR', deals: 10, total: '9999999999999990' }],
+    });
+    const report = await losses(events);
+    expect(report.lost).toEqual({ deals: 10, values: [{ currency: 'EUR', total: 9_999_999_999_999_990 }] });
+    // Back under 2^53, a number again.
+    const { documents: fewer } = fold([...events, reopened('b', 'qualification')]);
+    expect(fewer.all('losses_buckets').find((d) => d.id === 'all|month:2026-04')).toMatchObject({
+      byReason: [{ deals: 9, total: 8_999_999_999_999_991 }],
+    });
+  });
+
+  it('reads the months and days a period holds whole from buckets, and deals only at its edges', async () => {
+    const times = [
+      '2026-01-31T23:00:00.000Z',
+      '2026-02-01T05:00:00.000Z',
+      '2026-02-14T12:00:00.000Z',
+      '2026-03-01T00:00:00.000Z',
+      '2026-03-31T18:00:00.000Z',
+      '2026-04-02T03:00:00.000Z',
+      '2026-04-02T09:00:00.000Z',
+      '2026-04-02T15:00:00.000Z',
+    ];
+    const events = times.flatMap((lostAt, i) => [
+      created(`d${i}`, eur(2 ** i)),
+      lost(`d${i}`, { value: eur(2 ** i), reason: 'price', lostAt }),
+    ]);
+    const { documents, position } = fold(events);
+    const reads: string[] = [];
+    const reader: DocumentReader = {
+      get: (collection, id) => documents.get(collection, id),
+      find: async <T extends Doc>(collection: string, query: FindQuery) => {
+        const found = await documents.find<T>(collection, query);
+        reads.push(...found.map((doc) => `${collection}/${doc.id}`));
+        return found;
+      },
+    };
+    const total = async (query: LossesQuery) => {
+      reads.length = 0;
+      return (await lossesReport(reader, query, position)).lost.values[0]?.total ?? 0;
+    };
+    // All time: one bucket per month.
+    expect(await total({})).toBe(255);
+    expect(reads.sort()).toEqual([
+      'losses_buckets/all|month:2026-01',
+      'losses_buckets/all|month:2026-02',
+      'losses_buckets/all|month:2026-03',
+      'losses_buckets/all|month:2026-04',
+    ]);
+    // From an instant inside a day to one inside another: whole months, whole days, the deals at the edges.
+    expect(await total({ from: '2026-01-31T22:00:00Z', to: '2026-04-02T12:00:00Z' })).toBe(127);
+    // (2026-04-01 is read from day buckets too: it has none.)
+    expect(reads.sort()).toEqual([
+      'losses_buckets/all|month:2026-02',
+      'losses_buckets/all|month:2026-03',
+      'losses_deals/d0',
+      'losses_deals/d5',
+      'losses_deals/d6',
+    ]);
+    // Within one day: the deals alone.
+    expect(await total({ from: '2026-04-02T04:00:00Z', to: '2026-04-02T15:00:00Z' })).toBe(64);
+    expect(reads).toEqual(['losses_deals/d6']);
   });
 });

@@ -1,6 +1,14 @@
+import { type BucketPeriod, type TextRange, bucketKeyRange, planPeriod } from '../period-plan';
 import type { DocumentReader } from '../projection';
 import { type CurrencyTotal, byName, currencyTotals, getOrAdd, reportInstant } from '../report-values';
-import { LOSSES_DEALS, type LossesDealDoc } from './losses.projection';
+import {
+  LOSSES_BUCKETS,
+  LOSSES_DEALS,
+  LOSSES_SCOPE,
+  type LossesBucketDoc,
+  type LossesBucketEntry,
+  type LossesDealDoc,
+} from './losses.projection';
 
 /** GET /analytics/losses: the deals lost in [from, to) (ISO dates or instants, either open). */
 export interface LossesQuery {
@@ -49,10 +57,14 @@ interface Tally {
 
 const newTally = (): Tally => ({ deals: 0, values: new Map() });
 
-const add = (tally: Tally, currency: string, amount: number): void => {
-  tally.deals += 1;
-  tally.values.set(currency, (tally.values.get(currency) ?? 0n) + BigInt(amount));
+/** Adds lost deals of one currency: one deal, or a bucket's tally of them. */
+const add = (tally: Tally, currency: string, deals: number, total: bigint): void => {
+  tally.deals += deals;
+  tally.values.set(currency, (tally.values.get(currency) ?? 0n) + total);
 };
+
+const addRow = (tally: Tally, { currency, deals, total }: LossesBucketEntry): void =>
+  add(tally, currency, deals, BigInt(total));
 
 const out = (tally: Tally): LossesTally => ({ deals: tally.deals, values: currencyTotals(tally.values) });
 
@@ -73,11 +85,12 @@ class Grouping<K> {
 
   constructor(private readonly names: (key: K) => (string | null)[]) {}
 
-  add(key: K, currency: string, amount: number): void {
+  /** The tally of the key's group. */
+  of(key: K): Tally {
     const names = this.names(key);
     // JSON keeps null apart from "null", and the parts of a pair apart.
     const id = JSON.stringify(names);
-    add(getOrAdd(this.groups, id, () => ({ key, names, tally: newTally() })).tally, currency, amount);
+    return getOrAdd(this.groups, id, () => ({ key, names, tally: newTally() })).tally;
   }
 
   /** Most deals first, ties by the names in order (null last). */
@@ -92,6 +105,9 @@ class Grouping<K> {
  * The deals lost in [from, to) and still lost, by reason (as written), by the pipeline and stage they were
  * lost in and by competitor, each with the value its DealLost stated, per currency. A RangeError when from
  * or to is not an ISO date or instant. `position` is the last log position it includes.
+ *
+ * Reads the period as its whole UTC months and days (buckets) and, at its edges only, the deals lost in the
+ * part of a day it holds: all time is a bucket per month, however many deals were lost.
  */
 export async function lossesReport(
   reader: DocumentReader,
@@ -100,22 +116,44 @@ export async function lossesReport(
 ): Promise<LossesReport> {
   const from = reportInstant(query.from, 'from');
   const to = reportInstant(query.to, 'to');
-  // A lower bound is always given: a range with none would match the documents without lostAt on some stores.
-  const found = await reader.find<LossesDealDoc>(LOSSES_DEALS, {
-    range: { field: 'lostAt', gte: from ?? '', ...(to === undefined ? {} : { lt: to }) },
-  });
+  const plan = planPeriod(from, to);
 
   const lost = newTally();
   const byReason = new Grouping<string>((reason) => [reason]);
   const byStage = new Grouping<{ pipelineId: string; stage: string }>((s) => [s.pipelineId, s.stage]);
   const byCompetitor = new Grouping<string | null>((competitor) => [competitor]);
-  for (const { loss } of found) {
-    if (!loss) continue;
-    const { pipelineId, stage, reason, competitor, amount, currency } = loss;
-    add(lost, currency, amount);
-    byReason.add(reason, currency, amount);
-    byStage.add({ pipelineId, stage }, currency, amount);
-    byCompetitor.add(competitor, currency, amount);
+
+  const addBuckets = async (period: BucketPeriod, range: TextRange) => {
+    const buckets = await reader.find<LossesBucketDoc>(LOSSES_BUCKETS, {
+      range: { field: 'key', ...bucketKeyRange(LOSSES_SCOPE, period, range) },
+    });
+    for (const bucket of buckets) {
+      for (const row of bucket.byReason) {
+        // Each lost deal of a bucket is in one reason row.
+        addRow(lost, row);
+        addRow(byReason.of(row.reason), row);
+      }
+      for (const row of bucket.byStage)
+        addRow(byStage.of({ pipelineId: row.pipelineId, stage: row.stage }), row);
+      for (const row of bucket.byCompetitor) addRow(byCompetitor.of(row.competitor), row);
+    }
+  };
+  if (plan.months) await addBuckets('month', plan.months);
+  for (const range of plan.days) await addBuckets('day', range);
+  for (const range of plan.instants) {
+    // A lower bound is always given: a range with none would match the documents without lostAt on some stores.
+    const found = await reader.find<LossesDealDoc>(LOSSES_DEALS, {
+      range: { field: 'lostAt', gte: range.gte ?? '', ...(range.lt === undefined ? {} : { lt: range.lt }) },
+    });
+    for (const { loss } of found) {
+      if (!loss) continue;
+      const { pipelineId, stage, reason, competitor, amount, currency } = loss;
+      const total = BigInt(amount);
+      add(lost, currency, 1, total);
+      add(byReason.of(reason), currency, 1, total);
+      add(byStage.of({ pipelineId, stage }), currency, 1, total);
+      add(byCompetitor.of(competitor), currency, 1, total);
+    }
   }
 
   return {

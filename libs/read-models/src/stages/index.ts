@@ -1,6 +1,12 @@
 export {
+  STAGE_BUCKETS,
   STAGE_DEALS,
   STAGE_STAYS,
+  type OpenStay,
+  type StageBucketCounts,
+  type StageBucketDoc,
+  type StageCounter,
+  type StageDayCounts,
   type StageDealDoc,
   type StageStayDoc,
   type StayEntry,

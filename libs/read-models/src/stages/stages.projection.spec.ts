@@ -3,10 +3,20 @@ import type { RecordedEvent } from '@app/event-store';
 import fc from 'fast-check';
 import { MemoryDocuments } from '../memory-documents';
 import { pipelinesProjection } from '../pipelines';
-import type { Doc, DocLookup, FindQuery, Projection } from '../projection';
+import type { Doc, DocLookup, Projection } from '../projection';
+import { storedInstant } from '../report-values';
 import { recorded } from '../testing/recorded';
-import { STAGE_STAYS, stagesProjection } from './stages.projection';
+import { medianInPlace } from './median';
+import {
+  STAGE_BUCKETS,
+  STAGE_STAYS,
+  type StageBucketDoc,
+  type StageCounter,
+  eventInstant,
+  stagesProjection,
+} from './stages.projection';
 import { type StageRow, type StagesQuery, type StagesReport, stagesReport } from './stages.report';
+import { recordingReader } from '../testing/recording-reader';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -441,46 +451,158 @@ describe('stage conversion and time in stage', () => {
     expect(await report(lifecycle, { pipelineId: 'nope' })).toBeUndefined();
   });
 
-  it('reads one pipeline’s period from two indexed ranges: stays entered, stays ended', async () => {
-    const documents = fold(lifecycle);
-    const queries: [string, FindQuery][] = [];
-    const reader = {
-      get: documents.get.bind(documents),
-      find: <T extends Doc>(collection: string, query: FindQuery) => {
-        queries.push([collection, query]);
-        return documents.find<T>(collection, query);
-      },
-    };
+  it('reads whole months and days from month buckets, and only the partial days at the edges stay by stay', async () => {
+    const { reader, queries } = recordingReader(fold(lifecycle));
+    const key = (gte: string, lt: string) => ({ range: { field: 'key', gte, lt } });
+    const stays = (field: string, gte: string, lt: string) => ({ range: { field, gte, lt } });
+    await stagesReport(reader, { pipelineId: 'default' }, '1');
     await stagesReport(reader, { pipelineId: 'default', from: '2026-03-02T00:00:00.000Z' }, '1');
-    await stagesReport(reader, { pipelineId: 'enterprise', to: '2026-03-03T00:00:00.000Z' }, '1');
+    await stagesReport(
+      reader,
+      { pipelineId: 'enterprise', from: '2026-01-15T10:00:00.000Z', to: '2026-03-03T12:00:00.000Z' },
+      '1',
+    );
     expect(queries).toEqual([
+      // All time: the months alone.
+      [STAGE_BUCKETS, key('default|month:', 'default|month;')],
+      // From a day on: its month (for the days left in it) and every month after.
+      [STAGE_BUCKETS, key('default|month:2026-03', 'default|month;')],
+      // Instants inside days: the months from the first whole day's to the last's, and the stays of the two
+      // partial days.
+      [STAGE_BUCKETS, key('enterprise|month:2026-01', 'enterprise|month:2026-04')],
       [
         STAGE_STAYS,
-        { range: { field: 'pipelineEnteredAt', gte: 'default|2026-03-02T00:00:00.000Z', lt: 'default}' } },
+        stays(
+          'pipelineEnteredAt',
+          'enterprise|2026-01-15T10:00:00.000Z',
+          'enterprise|2026-01-16T00:00:00.000Z',
+        ),
       ],
       [
         STAGE_STAYS,
-        { range: { field: 'pipelineLeftAt', gte: 'default|2026-03-02T00:00:00.000Z', lt: 'default}' } },
+        stays('pipelineLeftAt', 'enterprise|2026-01-15T10:00:00.000Z', 'enterprise|2026-01-16T00:00:00.000Z'),
       ],
       [
         STAGE_STAYS,
-        {
-          range: {
-            field: 'pipelineEnteredAt',
-            gte: 'enterprise|',
-            lt: 'enterprise|2026-03-03T00:00:00.000Z',
-          },
-        },
+        stays(
+          'pipelineEnteredAt',
+          'enterprise|2026-03-03T00:00:00.000Z',
+          'enterprise|2026-03-03T12:00:00.000Z',
+        ),
       ],
       [
         STAGE_STAYS,
-        { range: { field: 'pipelineLeftAt', gte: 'enterprise|', lt: 'enterprise|2026-03-03T00:00:00.000Z' } },
+        stays('pipelineLeftAt', 'enterprise|2026-03-03T00:00:00.000Z', 'enterprise|2026-03-03T12:00:00.000Z'),
       ],
     ]);
-    const indexed = stagesProjection.collections
-      .find((c) => c.name === STAGE_STAYS)
-      ?.indexes.map((i) => i.field);
-    expect(indexed).toEqual(expect.arrayContaining(['pipelineEnteredAt', 'pipelineLeftAt']));
+    const indexed = (name: string) =>
+      stagesProjection.collections.find((c) => c.name === name)?.indexes.map((i) => i.field);
+    expect(indexed(STAGE_STAYS)).toEqual(expect.arrayContaining(['pipelineEnteredAt', 'pipelineLeftAt']));
+    expect(indexed(STAGE_BUCKETS)).toEqual(['key']);
+  });
+
+  it('reads a bound beyond the years a period is split in stay by stay, and nothing for an empty period', async () => {
+    const { reader, queries } = recordingReader(fold(lifecycle));
+    await stagesReport(reader, { pipelineId: 'default', from: '2026-03-05', to: '2026-03-05' }, '1');
+    expect(queries).toEqual([]);
+    // December 9999 and the years before 1000 are read from the stays (none are there), the rest from buckets.
+    await stagesReport(reader, { pipelineId: 'default', from: '9999-12-15T00:00:00.000Z' }, '1');
+    await stagesReport(reader, { pipelineId: 'default', from: '0999-12-15', to: '2026-04-01' }, '1');
+    expect(
+      queries.map(([collection, { range }]) => [collection, range?.field, range?.gte, range?.lt]),
+    ).toEqual([
+      [STAGE_STAYS, 'pipelineEnteredAt', 'default|9999-12-15T00:00:00.000Z', 'default}'],
+      [STAGE_STAYS, 'pipelineLeftAt', 'default|9999-12-15T00:00:00.000Z', 'default}'],
+      [STAGE_BUCKETS, 'key', 'default|month:1000-01', 'default|month:2026-04'],
+      [
+        STAGE_STAYS,
+        'pipelineEnteredAt',
+        'default|0999-12-15T00:00:00.000Z',
+        'default|1000-01-01T00:00:00.000Z',
+      ],
+      [STAGE_STAYS, 'pipelineLeftAt', 'default|0999-12-15T00:00:00.000Z', 'default|1000-01-01T00:00:00.000Z'],
+    ]);
+  });
+
+  it('counts each stay in the month bucket of its pipeline, on the day of its entry and of its exit', () => {
+    const documents = fold([
+      ...lifecycle,
+      // A stay entered in March and ended in April: entered in March, timed in April.
+      created(Date.UTC(2026, 2, 31, 23), 'late'),
+      lost(Date.UTC(2026, 3, 1, 1), 'late', 'qualification'),
+    ]);
+    const bucket = (key: string) =>
+      documents.all(STAGE_BUCKETS).find((doc) => doc.id === key) as StageBucketDoc;
+    /** One stage's counts over the days of a month bucket (or one day of it), durations sorted. */
+    const counts = (key: string, stage: string, day?: string) => {
+      const all = bucket(key)
+        .days.filter((d) => day === undefined || d.day === day)
+        .flatMap((d) => d.stages.filter((c) => c.stage === stage));
+      const sum = (counter: StageCounter) => all.reduce((total, c) => total + c[counter], 0);
+      return {
+        entered: sum('entered'),
+        movedForward: sum('movedForward'),
+        movedBack: sum('movedBack'),
+        won: sum('won'),
+        lost: sum('lost'),
+        movedOut: sum('movedOut'),
+        durations: all.flatMap((c) => c.durations.flat()).sort((a, b) => a - b),
+      };
+    };
+    expect(bucket('default|month:2026-03')).toMatchObject({
+      pipelineId: 'default',
+      month: '2026-03',
+      key: 'default|month:2026-03',
+    });
+    // The days with a stay begun or ended, in order.
+    expect(bucket('default|month:2026-03').days.map((d) => d.day)).toEqual([
+      '2026-03-02',
+      '2026-03-03',
+      '2026-03-04',
+      '2026-03-05',
+      '2026-03-06',
+      '2026-03-07',
+      '2026-03-31',
+    ]);
+    // d1, d2 (twice), d4 and late entered; d1 and d2 moved on, d2 was lost, d4 moved out, after 1, 2, 2 and 1 days.
+    expect(counts('default|month:2026-03', 'qualification')).toEqual({
+      entered: 5,
+      movedForward: 2,
+      movedBack: 0,
+      won: 0,
+      lost: 1,
+      movedOut: 1,
+      durations: [DAY, DAY, 2 * DAY, 2 * DAY],
+    });
+    expect(counts('default|month:2026-04', 'qualification')).toMatchObject({
+      entered: 0,
+      lost: 1,
+      durations: [2 * HOUR],
+    });
+    // d4 moved out of default and into enterprise on one day: each pipeline's bucket counts its side.
+    expect(counts('default|month:2026-03', 'qualification', '2026-03-03')).toMatchObject({
+      entered: 0,
+      movedForward: 1,
+      movedOut: 1,
+    });
+    expect(counts('enterprise|month:2026-03', 'qualification', '2026-03-03')).toMatchObject({
+      entered: 1,
+      movedOut: 0,
+    });
+  });
+
+  it('keeps a day’s durations in runs of distinct power-of-two lengths, longest first', () => {
+    const steps = Array.from({ length: 11 }, (_, i) => [
+      created(T0, `r${i}`),
+      advanced(T0 + (i + 1) * HOUR, `r${i}`, 'qualification', 'demo'),
+    ]).flat();
+    const month = fold(steps)
+      .all(STAGE_BUCKETS)
+      .find((doc) => doc.id === 'default|month:2026-03') as StageBucketDoc;
+    const { durations } = month.days[0]!.stages.find((c) => c.stage === 'qualification')!;
+    // 11 = 8 + 2 + 1, in the order the stays ended.
+    expect(durations.map((run) => run.length)).toEqual([8, 2, 1]);
+    expect(durations.flat()).toEqual(Array.from({ length: 11 }, (_, i) => (i + 1) * HOUR));
   });
 
   it('ignores events of unknown deals, repeated creations, reopenings of open deals and field changes', async () => {
@@ -565,13 +687,18 @@ describe('stage conversion and time in stage (property)', () => {
   const plan: fc.Arbitrary<Plan> = fc.record({
     pipelineId: fc.constantFrom('default', 'enterprise'),
     stage: fc.nat(3),
-    start: fc.integer({ min: 0, max: 6 * 24 * 4 }),
+    // Often within days of each other, sometimes weeks apart: periods then hold whole days and months.
+    start: fc.oneof(fc.integer({ min: 0, max: 6 * 24 * 4 }), fc.integer({ min: 0, max: 60 * 24 * 4 })),
     actions: fc.array(
       fc.tuple(
         fc.constantFrom<Action>('move', 'move', 'move', 'win', 'lose', 'reopen', 'switch'),
         fc.nat(20),
         // Minutes until the action: often none, so that entries and exits share instants and bounds.
-        fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3 * 24 * 60 })),
+        fc.oneof(
+          fc.constant(0),
+          fc.integer({ min: 1, max: 3 * 24 * 60 }),
+          fc.integer({ min: 1, max: 20 * 24 * 60 }),
+        ),
       ),
       { maxLength: 8 },
     ),
@@ -681,7 +808,9 @@ describe('stage conversion and time in stage (property)', () => {
   }
 
   const bound = fc.option(
-    fc.integer({ min: -4, max: 12 * 24 * 4 }).map((q) => T0 + q * 15 * MINUTE),
+    fc
+      .oneof(fc.integer({ min: -4, max: 12 * 24 * 4 }), fc.integer({ min: -40 * 24 * 4, max: 120 * 24 * 4 }))
+      .map((q) => T0 + q * 15 * MINUTE),
     { nil: undefined },
   );
 
@@ -712,5 +841,57 @@ describe('stage conversion and time in stage (property)', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('median of the durations', () => {
+  it('equals the middle of the sorted values (the rounded mean of the two middle ones for an even count)', () => {
+    const values = fc.oneof(
+      fc.array(fc.nat(5), { minLength: 1, maxLength: 200 }),
+      fc.array(fc.nat(), { minLength: 1, maxLength: 200 }),
+      fc.array(fc.integer({ min: 0, max: 2 ** 52 }), { minLength: 1, maxLength: 50 }),
+      fc.integer({ min: 1, max: 300 }).map((n) => Array.from({ length: n }, (_, i) => i)),
+      fc.integer({ min: 1, max: 300 }).map((n) => Array.from({ length: n }, (_, i) => n - i)),
+    );
+    fc.assert(
+      fc.property(values, (list) => {
+        const sorted = [...list].sort((a, b) => a - b);
+        const middle = sorted.length >> 1;
+        const expected =
+          sorted.length % 2 === 1 ? sorted[middle]! : Math.round((sorted[middle - 1]! + sorted[middle]!) / 2);
+        expect(medianInPlace(Float64Array.from(list))).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('the time an event is placed at', () => {
+  it('is storedInstant of its occurredAt, whether the store wrote it as toISOString does or not', () => {
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    const written = fc
+      .tuple(
+        fc.oneof(fc.integer({ min: 0, max: 9999 }), fc.constantFrom(1900, 2000, 2024, 2025, 2100)),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        fc.integer({ min: 0, max: 25 }),
+        fc.integer({ min: 0, max: 61 }),
+        fc.integer({ min: 0, max: 61 }),
+        fc.integer({ min: 0, max: 999 }),
+        fc.constantFrom('Z', '+01:00', ''),
+      )
+      .map(
+        ([year, month, day, hour, minute, second, ms, zone]) =>
+          `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(ms, 3)}${zone}`,
+      );
+    fc.assert(
+      fc.property(fc.oneof(written, fc.string()), (occurredAt) => {
+        expect(eventInstant(occurredAt)).toBe(storedInstant(occurredAt));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const day of ['2024-02-29', '2000-02-29', '1900-02-29', '2025-02-29', '2025-04-31', '0000-02-29']) {
+      expect(eventInstant(`${day}T12:00:00.000Z`)).toBe(storedInstant(`${day}T12:00:00.000Z`));
+    }
   });
 });
