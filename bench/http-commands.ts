@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ServiceProcess, startService, stopService } from '../test/support/service-process';
+import { ADMIN_AUTHORIZATION } from '../test/support/test-keys';
 import type { Figure } from './stats';
 
 const captureBody = JSON.stringify({
@@ -34,7 +35,7 @@ const load = (url: string, seconds: number, connections: number, options: Partia
   autocannon({
     url,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...ADMIN_AUTHORIZATION },
     body: captureBody,
     connections,
     duration: seconds,

@@ -1,4 +1,5 @@
 import { Agent, get as httpGet } from 'node:http';
+import { ADMIN_AUTHORIZATION } from '../test/support/test-keys';
 import { latencies } from './stats';
 
 /**
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const get = () =>
     new Promise<void>((resolve, reject) => {
-      httpGet(url, { agent }, (response) => {
+      httpGet(url, { agent, headers: ADMIN_AUTHORIZATION }, (response) => {
         if (response.statusCode !== 200) reject(new Error(`GET ${url}: ${response.statusCode}`));
         response.on('data', () => undefined);
         response.on('end', resolve);

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { authenticationFigures } from './authentication';
 import { httpFigures } from './http-commands';
 import { readSide } from './read-side';
 import { sseFigures } from './sse';
@@ -27,6 +28,11 @@ async function main(): Promise<void> {
   await run(() => concurrentAppends(seconds, 50));
   await run(() => batchAppends(seconds, 10));
   for (const figure of await httpFigures(seconds, 50)) {
+    process.stdout.write(`  ${figure.name}: ${Math.round(figure.rate)} ${figure.unit}\n`);
+    figures.push(figure);
+  }
+  const captures = figures.find((f) => f.name.startsWith('http: POST /leads captures ('));
+  for (const figure of await authenticationFigures(captures?.rate)) {
     process.stdout.write(`  ${figure.name}: ${Math.round(figure.rate)} ${figure.unit}\n`);
     figures.push(figure);
   }

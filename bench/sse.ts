@@ -5,10 +5,17 @@ import { join } from 'node:path';
 import { SqliteEventStore, openSqliteDatabase } from '@app/event-store';
 import { EventSource } from 'eventsource';
 import { startService, stopService } from '../test/support/service-process';
+import { ADMIN_AUTHORIZATION } from '../test/support/test-keys';
 import { leadCaptured } from './sample-events';
 import { type Figure, latencies } from './stats';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** EventSource with the admin key: the stream is for admins, auditors and services. */
+const AUTHORIZED = {
+  fetch: (input: string | URL | Request, init: RequestInit & { headers?: Record<string, string> }) =>
+    fetch(input, { ...init, headers: { ...init.headers, ...ADMIN_AUTHORIZATION } }),
+};
 
 /** Writes the log straight into DATA_DIR/events.sqlite before the service starts: HTTP would take minutes. */
 async function seed(dataDir: string, count: number): Promise<void> {
@@ -53,7 +60,7 @@ export async function sseFigures(events = 100_000, consumers = 100, appends = 20
     // (a) Catch-up: one consumer from the start, counting messages (it does not parse them).
     let received = 0;
     const start = performance.now();
-    const catchUp = new EventSource(`${service.url}/events`);
+    const catchUp = new EventSource(`${service.url}/events`, AUTHORIZED);
     sources.push(catchUp);
     catchUp.addEventListener('LeadCaptured', () => (received += 1));
     await until(() => received >= events, 'the catch-up', 600_000);
@@ -64,7 +71,7 @@ export async function sseFigures(events = 100_000, consumers = 100, appends = 20
     const arrivals = new Map<string, number[]>();
     let opened = 0;
     for (let c = 0; c < consumers; c++) {
-      const source = new EventSource(`${service.url}/events?from=end`);
+      const source = new EventSource(`${service.url}/events?from=end`, AUTHORIZED);
       sources.push(source);
       source.addEventListener('open', () => (opened += 1));
       source.addEventListener('LeadCaptured', (event) => {
@@ -85,7 +92,7 @@ export async function sseFigures(events = 100_000, consumers = 100, appends = 20
       posts.push(
         fetch(`${service.url}/leads`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...ADMIN_AUTHORIZATION },
           body: JSON.stringify({ name: `Live ${i}`, email: `live${i}@example.com`, source: 'web_form' }),
         }).then(async (response) => {
           const { position } = (await response.json()) as { position: string };

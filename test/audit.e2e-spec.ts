@@ -4,6 +4,8 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { BUILT_API } from './support/service-process';
 import {
+  type IssuedTestKey,
+  issueKey,
   lead,
   qualification,
   removeDataDir,
@@ -16,22 +18,28 @@ import {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const AUDIT_VERIFY = join(BUILT_API, '..', 'audit-verify.js');
 
+/** The sales keys of ada and grace, issued once per app: who acts is the key. */
+const salesKeys = new WeakMap<object, { ada: IssuedTestKey; grace: IssuedTestKey }>();
+async function salesOf(t: TestApp) {
+  let keys = salesKeys.get(t.app);
+  if (!keys) {
+    keys = {
+      ada: await issueKey(t, ['sales'], { name: 'ada' }),
+      grace: await issueKey(t, ['sales'], { name: 'grace' }),
+    };
+    salesKeys.set(t.app, keys);
+  }
+  return { ada: t.as(keys.ada.key), grace: t.as(keys.grace.key) };
+}
+
 async function dealThroughPipeline(t: TestApp, times: string[] = []) {
-  const leadId = (
-    await t
-      .http()
-      .post('/leads')
-      .set('X-Actor', 'ada')
-      .set('X-Correlation-Id', 'web-42')
-      .send(lead())
-      .expect(201)
-  ).body.id as string;
-  await t.http().post(`/leads/${leadId}/qualify`).set('X-Actor', 'ada').send(qualification()).expect(200);
+  const { ada, grace } = await salesOf(t);
+  const leadId = (await ada.post('/leads').set('X-Correlation-Id', 'web-42').send(lead()).expect(201)).body
+    .id as string;
+  await ada.post(`/leads/${leadId}/qualify`).send(qualification()).expect(200);
   const dealId = (
-    await t
-      .http()
+    await grace
       .post('/deals')
-      .set('X-Actor', 'grace')
       .send({
         leadId,
         title: 'Audited',
@@ -41,17 +49,10 @@ async function dealThroughPipeline(t: TestApp, times: string[] = []) {
       .expect(201)
   ).body.id as string;
   times.push(await momentBetween());
-  await t
-    .http()
-    .post(`/deals/${dealId}/advance`)
-    .set('X-Actor', 'grace')
-    .send({ stage: 'proposal' })
-    .expect(200);
+  await grace.post(`/deals/${dealId}/advance`).send({ stage: 'proposal' }).expect(200);
   times.push(await momentBetween());
-  await t
-    .http()
+  await grace
     .post(`/deals/${dealId}/win`)
-    .set('X-Actor', 'grace')
     .set('X-Correlation-Id', 'close-7')
     .send({ note: 'signed' })
     .expect(200);
@@ -78,6 +79,7 @@ describe('Auditors: history, as-of and tamper evidence', () => {
       data: { dealId, from: 'qualification', to: 'proposal' },
       metadata: {
         actor: 'grace',
+        actorKeyId: expect.any(String),
         correlationId: expect.any(String),
         causationId: expect.any(String),
         schemaVersion: 1,
@@ -166,9 +168,10 @@ describe('Tamper evidence in the stored log', () => {
       for (const name of ['altered', 'removed', 'reordered', 'truncated', 'untouched']) {
         streams[name] = await dealThroughPipeline(t);
       }
+      // Ten lead and deal streams, and the three keys that acted (the admin, ada and grace): one issue each.
       expect((await t.http().get('/audit/verify').expect(200)).body).toEqual({
-        streams: 10,
-        events: 25,
+        streams: 13,
+        events: 28,
         verified: true,
         broken: [],
         missingPositions: [],

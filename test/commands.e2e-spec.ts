@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { dealIdForLead } from '@app/domain';
-import { lead, qualification, qualifiedLead, useApp } from './support/test-app';
+import { issueKey, lead, qualification, qualifiedLead, useApp } from './support/test-app';
 
 describe('Commands over HTTP: from a captured lead to a won or lost deal', () => {
   const t = useApp();
 
   it('captures a lead, qualifies it, creates its deal, moves it through the pipeline and wins it', async () => {
+    // Who acts is the key a request authenticates with; X-Actor is ignored.
+    const ada = await issueKey(t, ['sales'], { name: 'ada.sales' });
+    const grace = await issueKey(t, ['sales'], { name: 'grace' });
     const captured = await t
-      .http()
+      .as(ada.key)
       .post('/leads')
-      .set('X-Actor', 'ada.sales')
+      .set('X-Actor', 'the-ceo')
       .set('X-Correlation-Id', 'campaign-import-42')
       .send(
         lead({
@@ -83,12 +86,7 @@ describe('Commands over HTTP: from a captured lead to a won or lost deal', () =>
 
     await t.http().post(`/deals/${dealId}/advance`).send({ stage: 'demo' }).expect(200);
     await t.http().post(`/deals/${dealId}/advance`).send({ stage: 'negotiation' }).expect(200);
-    const won = await t
-      .http()
-      .post(`/deals/${dealId}/win`)
-      .set('X-Actor', 'grace')
-      .send({ note: 'signed' })
-      .expect(200);
+    const won = await t.as(grace.key).post(`/deals/${dealId}/win`).send({ note: 'signed' }).expect(200);
     expect(won.body).toMatchObject({ id: dealId, revision: 3 });
 
     const deal = await t.http().get(`/deals/${dealId}`).expect(200);
@@ -118,12 +116,14 @@ describe('Commands over HTTP: from a captured lead to a won or lost deal', () =>
     expect(leadEvents.map((e) => e.type)).toEqual(['LeadCaptured', 'LeadQualified']);
     expect(leadEvents[0]!.metadata).toMatchObject({
       actor: 'ada.sales',
+      actorKeyId: ada.keyId,
       correlationId: 'campaign-import-42',
       causationId: expect.any(String),
       schemaVersion: 1,
       occurredAt: expect.any(String),
     });
-    expect(leadEvents[1]!.metadata.actor).toBe('anonymous');
+    expect(leadEvents[1]!.metadata.actor).toBe('admin (ADMIN_API_KEY)');
+    expect(JSON.stringify(leadEvents.map((e) => e.metadata))).not.toContain('the-ceo');
     const dealEvents = await t.store.readStream(`deal-${dealId}`);
     expect(dealEvents.map((e) => e.type)).toEqual([
       'DealCreated',
@@ -135,7 +135,7 @@ describe('Commands over HTTP: from a captured lead to a won or lost deal', () =>
       note: 'signed',
       value: { amount: 1_200_000, currency: 'EUR' },
     });
-    expect(dealEvents[3]!.metadata.actor).toBe('grace');
+    expect(dealEvents[3]!.metadata).toMatchObject({ actor: 'grace', actorKeyId: grace.keyId });
   });
 
   it('loses a deal with its reason and competitor', async () => {

@@ -58,7 +58,6 @@ describe('Concurrent commands', () => {
         t
           .http()
           .post('/deals')
-          .set('X-Actor', `rep-${i}`)
           .send({
             leadId,
             title: `Deal ${i}`,

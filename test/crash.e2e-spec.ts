@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { lead, newDataDir, removeDataDir } from './support/test-app';
 import { type ServiceProcess, startService, stopService } from './support/service-process';
+import { ADMIN_AUTHORIZATION } from './support/test-keys';
 
 /**
  * Kills the built service with SIGKILL in the middle of a load of captures, restarts it, and checks that every
@@ -29,7 +30,7 @@ describe('Crash: SIGKILL mid-load', () => {
         try {
           const response = await fetch(`${service!.url}/leads`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...ADMIN_AUTHORIZATION },
             body: JSON.stringify(lead({ leadId })),
           });
           if (response.status === 201) acknowledged.push(leadId);
@@ -60,12 +61,18 @@ describe('Crash: SIGKILL mid-load', () => {
         type: string;
         data: string;
       }[];
-      rows.forEach((row, i) => {
-        expect(row.position).toBe(i + 1);
-        expect(row.revision).toBe(0);
-        expect(row.type).toBe('LeadCaptured');
-        expect(JSON.parse(row.data).leadId).toBe(row.stream_id.slice('lead-'.length));
-      });
+      rows.forEach((row, i) => expect(row.position).toBe(i + 1));
+      // The first start's admin key, then the captures.
+      expect(rows.filter((row) => !row.stream_id.startsWith('lead-')).map((row) => row.type)).toEqual([
+        'ApiKeyIssued',
+      ]);
+      rows
+        .filter((row) => row.stream_id.startsWith('lead-'))
+        .forEach((row) => {
+          expect(row.revision).toBe(0);
+          expect(row.type).toBe('LeadCaptured');
+          expect(JSON.parse(row.data).leadId).toBe(row.stream_id.slice('lead-'.length));
+        });
       const stored = new Set(rows.map((r) => r.stream_id.slice('lead-'.length)));
       const lost = acknowledged.filter((id) => !stored.has(id));
       expect(lost).toEqual([]);
@@ -76,12 +83,12 @@ describe('Crash: SIGKILL mid-load', () => {
     // And the restarted service serves them all and takes new commands.
     service = await startService({ DATA_DIR: dataDir });
     for (const leadId of acknowledged) {
-      const response = await fetch(`${service.url}/leads/${leadId}`);
+      const response = await fetch(`${service.url}/leads/${leadId}`, { headers: ADMIN_AUTHORIZATION });
       expect(response.status).toBe(200);
     }
     const after = await fetch(`${service.url}/leads`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...ADMIN_AUTHORIZATION },
       body: JSON.stringify(lead()),
     });
     expect(after.status).toBe(201);

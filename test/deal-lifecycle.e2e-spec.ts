@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  issueKey,
   dealFor,
   qualifiedLead,
   type TestApp,
@@ -322,10 +323,10 @@ describe('The life of a deal: pipelines, moves, patches, reopening', () => {
     });
 
     it('writes one event per changed field, with from and to, in one append', async () => {
+      const grace = await issueKey(t, ['sales'], { name: 'grace.sales' });
       const patched = await t
-        .http()
+        .as(grace.key)
         .patch(`/deals/${dealId}`)
-        .set('X-Actor', 'grace.sales')
         .set('X-Correlation-Id', 'renegotiation-1')
         .send({
           title: 'Big deal',

@@ -12,7 +12,17 @@ import {
 import { Logger } from '@nestjs/common';
 import { EventSource } from 'eventsource';
 import { toMessage } from '../apps/api/src/events/event-selection';
-import { lead, problemOf, qualification, removeDataDir, startApp, type TestApp } from './support/test-app';
+import { ADMIN_AUTHORIZATION } from './support/test-keys';
+import { until, withEnv } from './support/waiting';
+import {
+  TEST_ADMIN_KEY,
+  lead,
+  problemOf,
+  qualification,
+  removeDataDir,
+  startApp,
+  type TestApp,
+} from './support/test-app';
 
 /** GET /events: the log as Server-Sent Events, read with a real EventSource client, and as JSON pages. */
 
@@ -20,28 +30,6 @@ interface Received {
   readonly id: string;
   readonly type: string;
   readonly message: Record<string, unknown>;
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** Sets environment variables the app reads at start, for the duration of `fn`. */
-async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, env);
-  try {
-    return await fn();
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
 }
 
 async function listen(t: TestApp, port = 0): Promise<string> {
@@ -129,10 +117,11 @@ class Follower {
     this.source = new EventSource(url, {
       fetch: async (input, init) => {
         await options.gate?.();
+        const given: Record<string, string> = { ...init.headers, authorization: `Bearer ${TEST_ADMIN_KEY}` };
         const headers =
           options.lastEventId !== undefined && init.headers['Last-Event-ID'] === undefined
-            ? { ...init.headers, 'Last-Event-ID': options.lastEventId }
-            : init.headers;
+            ? { ...given, 'Last-Event-ID': options.lastEventId }
+            : given;
         this.sentLastEventIds.push(headers['Last-Event-ID']);
         return fetch(input, { ...init, headers });
       },
@@ -175,13 +164,17 @@ function rawGet(
   headers: Record<string, string> = {},
 ): Promise<{ response: IncomingMessage; text: () => string; close: () => void }> {
   return new Promise((resolve, reject) => {
-    const request = http.get(url, { headers }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('error', () => undefined);
-      resolve({ response, text: () => text, close: () => request.destroy() });
-    });
+    const request = http.get(
+      url,
+      { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, ...headers } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('error', () => undefined);
+        resolve({ response, text: () => text, close: () => request.destroy() });
+      },
+    );
     request.on('error', reject);
   });
 }
@@ -514,6 +507,7 @@ describe('GET /events as JSON over a long filtered log', () => {
   it('looks at 10,000 events at most per page, and says where to go on', async () => {
     const t = await startApp();
     try {
+      expect(await t.store.headPosition()).toBe(1n);
       await appendMany(t.store, 10_400);
       await appendMany(t.store, 2, () => ({ stream: `deal-${randomUUID()}`, type: 'DealCreated' }));
       const page = async (after: string) =>
@@ -524,11 +518,13 @@ describe('GET /events as JSON over a long filtered log', () => {
             .set('accept', 'application/json')
             .expect(200)
         ).body as { events: { position: string }[]; nextAfter: string };
+      // The log starts with the admin key's issue: the deals are the last two events after it.
+      const [first, last] = [String(1 + 10_400 + 1), String(1 + 10_400 + 2)];
       expect(await page('0')).toEqual({ events: [], nextAfter: '10000' });
       const second = await page('10000');
-      expect(second.events.map((e) => e.position)).toEqual(['10401', '10402']);
-      expect(second.nextAfter).toBe('10402');
-      expect(await page('10402')).toEqual({ events: [], nextAfter: '10402' });
+      expect(second.events.map((e) => e.position)).toEqual([first, last]);
+      expect(second.nextAfter).toBe(last);
+      expect(await page(last)).toEqual({ events: [], nextAfter: last });
     } finally {
       await t.close();
       removeDataDir(t.dataDir);
@@ -548,7 +544,7 @@ describe('GET /events and a consumer that does not read', () => {
 
       const stalled = await new Promise<IncomingMessage>((resolve) =>
         http
-          .get(`${base}/events`, (response) => {
+          .get(`${base}/events?after=1`, { headers: ADMIN_AUTHORIZATION }, (response) => {
             response.pause();
             resolve(response);
           })
@@ -570,7 +566,8 @@ describe('GET /events and a consumer that does not read', () => {
       const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => m[1]!);
       expect(ids.length).toBeGreaterThan(0);
       expect(ids.length).toBeLessThan(1500);
-      expect(ids).toEqual(positions(1, ids.length));
+      // After the admin key's issue (position 1): the 1,500 events appended here are 2 to 1501.
+      expect(ids).toEqual(positions(2, ids.length + 1));
       const closing = /event: stream-closed\ndata: (.*)\n\n$/.exec(text);
       expect(JSON.parse(closing![1]!)).toEqual({
         reason: 'slow-consumer',
@@ -578,8 +575,8 @@ describe('GET /events and a consumer that does not read', () => {
       });
 
       const resumed = new Follower(`${base}/events`, { lastEventId: ids.at(-1)! });
-      await resumed.waitForId('1500');
-      expect(resumed.received.map((r) => r.id)).toEqual(positions(ids.length + 1, 1500));
+      await resumed.waitForId('1501');
+      expect(resumed.received.map((r) => r.id)).toEqual(positions(ids.length + 2, 1501));
     } finally {
       warn.mockRestore();
       await t.close();

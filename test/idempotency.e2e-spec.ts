@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { lead, qualification, removeDataDir, startApp, type TestApp } from './support/test-app';
+import { issueKey, lead, qualification, removeDataDir, startApp, type TestApp } from './support/test-app';
 
 describe('Idempotency-Key', () => {
   let t: TestApp;
@@ -122,6 +122,25 @@ describe('Idempotency-Key', () => {
     const retry = await t.http().post('/leads').set('Idempotency-Key', key).send(lead()).expect(201);
     expect(retry.body).toEqual(first.body);
     const [event] = await t.store.readStream(`lead-${first.body.id}`);
-    expect(event!.metadata['idempotencyKey']).toBe(key);
+    // Kept scoped to the API key that sent it.
+    expect(event!.metadata['idempotencyKey']).toBe(`${String(event!.metadata['actorKeyId'])}/${key}`);
+  });
+
+  it("is scoped to the API key that sends it: another client's key neither replays its answer nor reveals it", async () => {
+    const key = randomUUID();
+    const first = await t.http().post('/leads').set('Idempotency-Key', key).send(lead()).expect(201);
+    // Another body under the same key from another client is not 422: nothing tells them the key was used.
+    const alice = await issueKey(t, ['sales']);
+    const theirs = await t
+      .as(alice.key)
+      .post('/leads')
+      .set('Idempotency-Key', key)
+      .send(lead({ name: 'Someone else' }))
+      .expect(201);
+    expect(theirs.body.id).not.toBe(first.body.id);
+    // The same key and body from a third client is another request too: a lead of its own, not a replay.
+    const bob = await issueKey(t, ['sales']);
+    const again = await t.as(bob.key).post('/leads').set('Idempotency-Key', key).send(lead()).expect(201);
+    expect(again.body.id).not.toBe(first.body.id);
   });
 });

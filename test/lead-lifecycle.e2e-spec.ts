@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { lead, qualification, type TestApp, useApp, refused, momentBetween } from './support/test-app';
+import {
+  issueKey,
+  lead,
+  qualification,
+  type TestApp,
+  useApp,
+  refused,
+  momentBetween,
+} from './support/test-app';
 
 async function capture(t: TestApp, overrides: Record<string, unknown> = {}): Promise<string> {
   return (await t.http().post('/leads').send(lead(overrides)).expect(201)).body.id as string;
@@ -22,10 +30,10 @@ describe('The life of a lead: corrections, owner, reactivation', () => {
         interest: 'forecasting',
         tags: ['enterprise'],
       });
+      const grace = await issueKey(t, ['sales'], { name: 'grace.sales' });
       const patched = await t
-        .http()
+        .as(grace.key)
         .patch(`/leads/${leadId}`)
-        .set('X-Actor', 'grace.sales')
         .send({
           name: 'Ada King',
           email: 'ada.king@example.com',
@@ -223,10 +231,10 @@ describe('The life of a lead: corrections, owner, reactivation', () => {
         .send({ reason: 'no_budget', note: 'next year' })
         .expect(200);
       const whileDisqualified = await momentBetween();
+      const grace = await issueKey(t, ['sales'], { name: 'grace.sales' });
       const reactivated = await t
-        .http()
+        .as(grace.key)
         .post(`/leads/${leadId}/reactivate`)
-        .set('X-Actor', 'grace.sales')
         .send({ reason: 'budget approved' })
         .expect(200);
       expect(reactivated.body).toEqual({ id: leadId, revision: 2, position: expect.any(String) });

@@ -1,3 +1,7 @@
+import { createConfig, lintFromString } from '@redocly/openapi-core';
+import { PROBLEM_CODES } from '../apps/api/src/http/problem-codes';
+import { isPublicPath } from '../apps/api/src/access/authentication';
+import { type Answer, ContractChecker, type OpenApiDocument } from './support/openapi-validation';
 import { useApp } from './support/test-app';
 
 describe('OpenAPI and health', () => {
@@ -134,7 +138,7 @@ describe('OpenAPI and health', () => {
     const schemas = document.components.schemas as Record<
       string,
       {
-        properties: Record<string, { nullable?: boolean; minimum?: number; maximum?: number }>;
+        properties: Record<string, { type?: string | string[]; minimum?: number; maximum?: number }>;
         required?: string[];
       }
     >;
@@ -144,8 +148,13 @@ describe('OpenAPI and health', () => {
       expect.arrayContaining(['title', 'value', 'expectedCloseDate', 'owner', 'probability']),
     );
     expect(update.required ?? []).toEqual([]);
-    expect(update.properties['owner']).toMatchObject({ nullable: true });
-    expect(update.properties['probability']).toMatchObject({ nullable: true, minimum: 0, maximum: 100 });
+    // OpenAPI 3.1: a field that may be null says so in its type.
+    expect(update.properties['owner']).toMatchObject({ type: ['string', 'null'] });
+    expect(update.properties['probability']).toMatchObject({
+      type: ['integer', 'null'],
+      minimum: 0,
+      maximum: 100,
+    });
     expect(properties('UpdateLeadDto')).toEqual(
       expect.arrayContaining(['name', 'email', 'phone', 'company', 'interest', 'tags', 'owner']),
     );
@@ -250,5 +259,314 @@ describe('OpenAPI and health', () => {
       'losses',
     ]);
     projections.forEach((p) => expect(p).toMatchObject({ checkpoint: captured.body.position, lag: 0 }));
+  });
+});
+
+describe('The OpenAPI document as a contract a client can generate from', () => {
+  const t = useApp();
+
+  type Schema = {
+    $ref?: string;
+    type?: string | string[];
+    format?: string;
+    pattern?: string;
+    enum?: unknown[];
+    anyOf?: Schema[];
+    properties?: Record<string, Schema>;
+    required?: string[];
+  };
+  type Response = {
+    headers?: Record<string, { $ref?: string }>;
+    content?: Record<string, { schema?: Schema }>;
+  };
+  type Operation = {
+    operationId?: string;
+    summary?: string;
+    security?: unknown[];
+    parameters?: { $ref?: string; name?: string; in?: string; schema?: Schema }[];
+    responses: Record<string, Response>;
+  };
+  let document: {
+    openapi: string;
+    security: unknown[];
+    paths: Record<string, Record<string, Operation>>;
+    components: { schemas: Record<string, Schema> };
+  };
+  beforeAll(async () => {
+    document = (await t.as(null).get('/openapi.json').expect(200)).body;
+  });
+
+  const operations = () =>
+    Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => ({
+        route: `${method.toUpperCase()} ${path}`,
+        path,
+        operation,
+      })),
+    );
+
+  it('is OpenAPI 3.1 that the Redocly recommended rules find nothing wrong with', async () => {
+    expect(document.openapi).toBe('3.1.0');
+    const config = await createConfig({ extends: ['recommended'] });
+    const problems = await lintFromString({
+      source: JSON.stringify(document),
+      absoluteRef: 'openapi.json',
+      config,
+    });
+    expect(
+      problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? '?'}`),
+    ).toEqual([]);
+  }, 30_000);
+
+  it('gives every operation a unique id, a summary, and its security: none on the public routes', () => {
+    expect(document.security).toEqual([{ apiKey: [] }]);
+    const ids = operations().map(({ operation }) => operation.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { route, path, operation } of operations()) {
+      expect({ route, id: operation.operationId }).toEqual({
+        route,
+        id: expect.stringMatching(/^[a-z][A-Za-z]+$/),
+      });
+      expect({ route, summary: operation.summary }).toEqual({ route, summary: expect.stringMatching(/\S/) });
+      if (isPublicPath(path)) {
+        expect({ route, security: operation.security }).toEqual({ route, security: [] });
+      } else {
+        // The global requirement (the API key) applies, and its refusals are declared.
+        expect({ route, security: operation.security }).toEqual({ route, security: undefined });
+        expect({ route, statuses: Object.keys(operation.responses) }).toEqual({
+          route,
+          statuses: expect.arrayContaining(['401', '403', '429']),
+        });
+      }
+    }
+    expect(
+      operations()
+        .filter(({ path }) => isPublicPath(path))
+        .map(({ route }) => route),
+    ).toEqual(
+      expect.arrayContaining([
+        'GET /health',
+        'GET /health/live',
+        'GET /health/ready',
+        'GET /openapi.json',
+        'GET /docs',
+      ]),
+    );
+  });
+
+  it('declares X-Correlation-Id on every answer, Retry-After on 429 and 503, ETag where the revision is', () => {
+    const header = (response: Response, name: string) => response.headers?.[name]?.$ref;
+    for (const { route, operation } of operations()) {
+      expect({
+        route,
+        parameter: operation.parameters?.some((p) => p.$ref === '#/components/parameters/CorrelationId'),
+      }).toEqual({
+        route,
+        parameter: true,
+      });
+      for (const [status, response] of Object.entries(operation.responses)) {
+        expect({ route, status, header: header(response, 'X-Correlation-Id') }).toEqual({
+          route,
+          status,
+          header: '#/components/headers/CorrelationId',
+        });
+        if (status === '429' || status === '503') {
+          expect({ route, status, header: header(response, 'Retry-After') }).toEqual({
+            route,
+            status,
+            header: '#/components/headers/RetryAfter',
+          });
+        }
+      }
+    }
+    for (const [route, status] of [
+      ['POST /leads', '201'],
+      ['POST /leads/{leadId}/qualify', '200'],
+      ['GET /leads/{leadId}', '200'],
+      ['POST /deals', '201'],
+      ['PATCH /deals/{dealId}', '200'],
+      ['GET /deals/{dealId}', '200'],
+      ['PUT /pipelines/{pipelineId}/stage-order', '200'],
+      ['GET /pipelines/{pipelineId}', '200'],
+      ['POST /admin/keys', '201'],
+    ] as const) {
+      const [method, path] = route.split(' ') as [string, string];
+      expect({
+        route,
+        etag: header(document.paths[path]![method.toLowerCase()]!.responses[status]!, 'ETag'),
+      }).toEqual({
+        route,
+        etag: '#/components/headers/ETag',
+      });
+    }
+    expect(header(document.paths['/leads']!['get']!.responses['200']!, 'ETag')).toBeUndefined();
+  });
+
+  it('types every JSON answer, counts and amounts as integers, ids as UUIDs and slugs', () => {
+    for (const { route, operation } of operations()) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        for (const [type, media] of Object.entries(response.content ?? {})) {
+          expect({ route, status, type, schema: media.schema !== undefined }).toEqual({
+            route,
+            status,
+            type,
+            schema: true,
+          });
+        }
+      }
+      const success = Object.keys(operation.responses).filter((s) => s.startsWith('2') && s !== '204');
+      for (const status of success) {
+        expect({ route, status, content: Object.keys(operation.responses[status]!.content ?? {}) }).toEqual({
+          route,
+          status,
+          content: expect.arrayContaining([expect.any(String)]),
+        });
+      }
+      for (const parameter of (operation.parameters ?? []).filter((p) => p.in === 'path')) {
+        const expected = ['leadId', 'dealId', 'keyId'].includes(parameter.name!)
+          ? { type: 'string', format: 'uuid' }
+          : { type: 'string', pattern: expect.any(String) };
+        expect({ route, parameter: parameter.name, schema: parameter.schema }).toEqual({
+          route,
+          parameter: parameter.name,
+          schema: expect.objectContaining(expected),
+        });
+      }
+    }
+    expect(
+      document.paths['/audit/verify']!['get']!.responses['200']!.content!['application/json']!.schema,
+    ).toEqual({
+      $ref: '#/components/schemas/AuditReportView',
+    });
+
+    const schemas = document.components.schemas;
+    const typeOf = (schema: string, property: string) => schemas[schema]?.properties?.[property]?.type;
+    for (const [schema, property] of [
+      ['CommandResultDto', 'revision'],
+      ['MoneyDto', 'amount'],
+      ['LeadView', 'revision'],
+      ['DealView', 'revision'],
+      ['DealView', 'probability'],
+      ['PipelineView', 'revision'],
+      ['PipelineStageView', 'probability'],
+      ['EventMessageDto', 'revision'],
+      ['CurrencyTotalView', 'total'],
+      ['WeightedValueView', 'weighted'],
+      ['OutcomeView', 'deals'],
+      ['FunnelSourceRowView', 'captured'],
+      ['StageFlowRowView', 'entered'],
+      ['AuditReportView', 'events'],
+    ] as const) {
+      expect({ schema, property, type: typeOf(schema, property) }).toEqual({
+        schema,
+        property,
+        type: 'integer',
+      });
+    }
+    expect(typeOf('DealView', 'probabilityOverride')).toEqual(['integer', 'null']);
+    expect(typeOf('FunnelRatesView', 'win')).toEqual(['number', 'null']);
+    expect(schemas['LeadView']!.properties!['leadId']).toMatchObject({ format: 'uuid' });
+    // A view that may be null is the view or null (no longer an object that null fails).
+    expect(schemas['LeadView']!.properties!['qualification']).toMatchObject({
+      anyOf: [{ $ref: '#/components/schemas/QualificationView' }, { type: 'null' }],
+    });
+  });
+
+  it('names every code a problem can carry', () => {
+    expect(document.components.schemas['Problem']!.properties!['code']).toMatchObject({
+      type: 'string',
+      enum: [...PROBLEM_CODES],
+    });
+  });
+});
+
+describe('The contract check every e2e test runs (test/support/openapi-validation.ts)', () => {
+  const t = useApp();
+  let checker: ContractChecker;
+  beforeAll(async () => {
+    checker = new ContractChecker(
+      (await t.as(null).get('/openapi.json').expect(200)).body as OpenApiDocument,
+    );
+  });
+
+  const headers = {
+    'x-correlation-id': 'c-1',
+    'content-type': 'application/json; charset=utf-8',
+    etag: '"0"',
+  };
+  const captured = (
+    overrides: Partial<Answer> = {},
+    body: unknown = { id: 'x', revision: 0, position: '7' },
+  ) =>
+    checker.check({
+      method: 'POST',
+      url: '/leads',
+      status: 201,
+      headers,
+      body: Buffer.from(JSON.stringify(body)),
+      ...overrides,
+    });
+
+  it('accepts an answer that keeps the document', () => {
+    expect(captured()).toEqual([]);
+  });
+
+  it('finds a wrong body, an unnamed field, an undeclared status and the headers', () => {
+    expect(captured({}, { id: 'x', revision: 1.5, position: '7' })).toEqual([
+      expect.stringContaining('/revision must be integer'),
+    ]);
+    expect(captured({}, { id: 'x', revision: 0, position: '7', extra: true })).toEqual([
+      expect.stringContaining('must NOT have unevaluated properties (extra)'),
+    ]);
+    expect(captured({ status: 418 })).toEqual([
+      expect.stringContaining('POST /leads does not declare status 418'),
+    ]);
+    expect(captured({ headers: { 'content-type': 'application/json' } })).toEqual([
+      'POST /leads 201 declares the required header x-correlation-id, not sent',
+      'POST /leads 201 declares the required header etag, not sent',
+    ]);
+    expect(
+      captured({ status: 200, url: '/leads/0b6f4e3c-2f0e-4b8e-9a51-6f1d1b7c2a10', method: 'GET' }),
+    ).toEqual([
+      expect.stringContaining('GET /leads/{leadId} 200 application/json: the body does not match the schema'),
+    ]);
+    expect(captured({ headers: { ...headers, location: '/leads/x' } })).toEqual([
+      'POST /leads 201 does not declare the header location it is sent with',
+    ]);
+  });
+
+  it('holds problem documents to the Problem schema and its codes, on any path', () => {
+    const problem = (code: string) =>
+      Buffer.from(JSON.stringify({ type: 'urn:x', title: 'Not found', status: 404, detail: 'd', code }));
+    const answer = (url: string, code: string): Answer => ({
+      method: 'GET',
+      url,
+      status: 404,
+      headers: { 'x-correlation-id': 'c', 'content-type': 'application/problem+json' },
+      body: problem(code),
+    });
+    expect(checker.check(answer('/leads/0b6f4e3c-2f0e-4b8e-9a51-6f1d1b7c2a10', 'LEAD_NOT_FOUND'))).toEqual(
+      [],
+    );
+    expect(checker.check(answer('/leads/0b6f4e3c-2f0e-4b8e-9a51-6f1d1b7c2a10', 'NO_SUCH_CODE'))).toEqual([
+      expect.stringContaining('/code must be equal to one of the allowed values'),
+    ]);
+    expect(checker.check(answer('/no/such/route', 'NO_SUCH_CODE'))).toEqual([
+      expect.stringContaining('a 404 problem document: the body does not match the schema'),
+    ]);
+  });
+
+  it('checks a stream for its status and content type only', () => {
+    const stream = (type: string): Answer => ({
+      method: 'GET',
+      url: '/events?from=start',
+      status: 200,
+      headers: { 'x-correlation-id': 'c', 'content-type': type },
+      body: undefined,
+    });
+    expect(checker.check(stream('text/event-stream; charset=utf-8'))).toEqual([]);
+    expect(checker.check(stream('text/plain'))).toEqual([
+      'GET /events 200 is sent as text/plain, the document declares text/event-stream, application/json',
+    ]);
   });
 });

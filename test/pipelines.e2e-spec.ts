@@ -1,4 +1,5 @@
 import {
+  issueKey,
   dealFor,
   problemOf,
   qualifiedLead,
@@ -79,10 +80,10 @@ describe('Pipelines: configuration in the log', () => {
   });
 
   it('defines a pipeline with an id it makes up, or the one given; stage names default to the slug in words', async () => {
+    const ada = await issueKey(t, ['admin'], { name: 'admin.ada' });
     const made = await t
-      .http()
+      .as(ada.key)
       .post('/pipelines')
-      .set('X-Actor', 'admin.ada')
       .send({
         name: 'Enterprise',
         stages: [

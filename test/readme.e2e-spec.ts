@@ -16,6 +16,7 @@ const SECTIONS = [
   '## Pipelines and the life of a deal',
   '## Reports and lists',
   '## Auditing',
+  '## Access: keys and roles',
 ];
 
 function shellBlocks(heading: string): string {
@@ -58,7 +59,8 @@ describe('The README, verbatim', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'readme-'));
-    service = await startService({ DATA_DIR: join(dir, 'data') });
+    // As `npm start` starts it: no ADMIN_API_KEY, so the first start writes its admin key to data/admin-api-key.
+    service = await startService({ DATA_DIR: join(dir, 'data'), ADMIN_API_KEY: '' });
     const address = service.url.replace(/^http:\/\//, '');
     const transcript = join(dir, 'transcript');
     const script = [
@@ -102,8 +104,11 @@ describe('The README, verbatim', () => {
     expect(found).toHaveLength(1);
     return JSON.parse(found[0]!.body) as Record<string, unknown>;
   };
-  const get = async (path: string) =>
-    (await (await fetch(`${service.url}${path}`)).json()) as Record<string, unknown>;
+  const get = async (path: string) => {
+    const admin = readFileSync(join(dir, 'data', 'admin-api-key'), 'utf8').trim();
+    const response = await fetch(`${service.url}${path}`, { headers: { authorization: `Bearer ${admin}` } });
+    return (await response.json()) as Record<string, unknown>;
+  };
 
   it('runs every command as written, each answered 2xx', () => {
     expect(stderr).not.toContain('FAILED');
@@ -138,6 +143,8 @@ describe('The README, verbatim', () => {
       'DealWon',
     ]);
     expect(events[0]!.metadata.actor).toBe('automation');
+    // Grace's key sent the rest: who acts is the key, by its name.
+    expect(events.slice(1).map((e) => e.metadata.actor)).toEqual(Array(7).fill('grace'));
     expect(history['integrity']).toEqual({ verified: true, brokenAt: null });
   });
 

@@ -25,7 +25,8 @@ describe('npm run rebuild', () => {
       // The last qualification's position waits for the automation's three deals and the read models.
       await t.http().get(`/deals?minPosition=${qualified}`).expect(200);
       const head = await t.store.headPosition();
-      expect(head).toBe(9n);
+      // The admin key's issue, three captures, three qualifications, three deals.
+      expect(head).toBe(10n);
       const urls = ['/analytics/pipeline', '/analytics/funnel', '/leads', '/deals'];
       const before = await Promise.all(
         urls.map(async (url) => (await t.http().get(`${url}?minPosition=${head}`).expect(200)).body),
@@ -36,7 +37,7 @@ describe('npm run rebuild', () => {
         env: { ...process.env, DATA_DIR: dataDir },
       });
       expect(stdout).toMatch(
-        /rebuilt pipelines, lead-list, deal-list, pipeline, funnel, stages, forecast, losses from 9 events/,
+        /rebuilt pipelines, lead-list, deal-list, pipeline, funnel, stages, forecast, losses from 10 events/,
       );
 
       t = await startApp(dataDir);
@@ -65,7 +66,9 @@ describe('npm run rebuild', () => {
       try {
         for (const url of ['/analytics/pipeline', '/analytics/funnel', '/leads', '/deals']) {
           const now = await t.http().get(`${url}?minPosition=${recorded.head}`).expect(200);
-          expect(now.body).toMatchObject(recorded.answers[url]!.body);
+          // The same answers, as of a log that has grown by the admin key this start issued.
+          const { position: _, ...before } = recorded.answers[url]!.body as { position?: string };
+          expect(now.body).toMatchObject(before);
         }
         // Old deals were folded through the upcaster: they are in the default pipeline.
         const deals = (await t.http().get('/deals?pipelineId=default').expect(200)).body.items as unknown[];

@@ -49,6 +49,12 @@ describe('Upgrading a data directory written by the previous version', () => {
 
   const paths = Object.keys(recorded.answers).filter((path) => !path.startsWith('/events'));
 
+  /**
+   * What the first start of this version adds to the log: the admin key it issues (ApiKeyIssued, in a stream
+   * of its own). Answers that count the whole log count it too.
+   */
+  const ADDED_AT_START = { streams: 1, events: 1 };
+
   it.each(paths)('GET %s answers as before', async (path) => {
     const before = recorded.answers[path]!;
     const now = await t.http().get(path);
@@ -57,7 +63,17 @@ describe('Upgrading a data directory written by the previous version', () => {
       expect(now.body).toMatchObject({ code: (before.body as { code: string }).code });
       return;
     }
-    expect(now.body).toMatchObject(before.body as object);
+    const expected = { ...(before.body as Record<string, unknown>) };
+    if (typeof expected['position'] === 'string' && !path.includes('asOf=')) {
+      // Reports of now include the log as it is: the admin key's issue is after what they were made of.
+      expect(BigInt(now.body.position)).toBe(BigInt(expected['position']) + BigInt(ADDED_AT_START.events));
+      delete expected['position'];
+    }
+    if (path === '/audit/verify') {
+      expected['streams'] = (expected['streams'] as number) + ADDED_AT_START.streams;
+      expected['events'] = (expected['events'] as number) + ADDED_AT_START.events;
+    }
+    expect(now.body).toMatchObject(expected);
     if (before.etag) expect(now.headers['etag']).toBe(before.etag);
   });
 
@@ -67,7 +83,12 @@ describe('Upgrading a data directory written by the previous version', () => {
       .get('/events?after=0&limit=1000')
       .set('Accept', 'application/json')
       .expect(200);
-    expect(page.body).toEqual(recorded.answers['/events?after=0&limit=1000']!.body);
+    const before = recorded.answers['/events?after=0&limit=1000']!.body as { events: unknown[] };
+    // Every event as it was served, then the admin key this version issued at its first start.
+    expect(page.body.events.slice(0, before.events.length)).toEqual(before.events);
+    expect(page.body.events.slice(before.events.length).map((e: { type: string }) => e.type)).toEqual([
+      'ApiKeyIssued',
+    ]);
     const created = (page.body.events as { type: string; metadata: { schemaVersion: number } }[]).filter(
       (e) => e.type === 'DealCreated',
     );
@@ -85,13 +106,14 @@ describe('Upgrading a data directory written by the previous version', () => {
   });
 
   it('answers a retried idempotent request of the old version with its first answer', async () => {
+    const head = await t.store.headPosition();
     for (const request of recorded.requests) {
       let call = t.http().post(request.path);
       for (const [name, value] of Object.entries(request.headers)) call = call.set(name, value);
       const retry = await call.send(request.body);
       expect(retry.body).toEqual(request.answer);
     }
-    expect((await t.store.headPosition()).toString()).toBe(recorded.head);
+    expect(await t.store.headPosition()).toBe(head);
   });
 
   it('takes the new commands on old deals, and the chain still verifies', async () => {

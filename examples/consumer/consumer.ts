@@ -81,7 +81,16 @@ if (process.env['TYPES']) url.searchParams.set('types', types.join(','));
 if (category) url.searchParams.set('category', category);
 
 process.stderr.write(`following ${url.href} (checkpoint in ${checkpointFile})\n`);
-const source = new EventSource(url);
+// The stream is for admins, auditors and service keys: API_KEY is such a key (an admin issues it).
+const apiKey = process.env['API_KEY'];
+if (!apiKey) {
+  process.stderr.write('API_KEY must hold an API key with the service (or auditor, admin) role\n');
+  process.exit(1);
+}
+const source = new EventSource(url, {
+  fetch: (input, init) =>
+    fetch(input, { ...init, headers: { ...init.headers, authorization: `Bearer ${apiKey}` } }),
+});
 
 for (const type of types) {
   source.addEventListener(type, (event) => {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ADMIN_AUTHORIZATION, TEST_ADMIN_KEY } from './test-keys';
 
 export const BUILT_API = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'apps', 'api', 'src', 'main.js');
 export const BUILT_PROJECTOR = join(
@@ -34,7 +35,7 @@ export async function startService(
 ): Promise<ServiceProcess> {
   if (!existsSync(script)) throw new Error(`${script} is missing: run "npm run build" first (npm test does)`);
   const child = spawn(process.execPath, [...nodeOptions, script], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ADMIN_API_KEY: TEST_ADMIN_KEY, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -75,7 +76,10 @@ export async function callService(
 ): Promise<Record<string, unknown>> {
   const response = await fetch(`${service.url}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...ADMIN_AUTHORIZATION,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const json = (await response.json()) as Record<string, unknown>;

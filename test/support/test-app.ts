@@ -6,11 +6,36 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApp } from '../../apps/api/src/app.factory';
 import { STORED_EVENTS, loadConfig } from '@app/application';
+import { TEST_ADMIN_KEY } from './test-keys';
+import { recordContract } from './openapi-validation';
+
+type Http = ReturnType<typeof request>;
+
+export { TEST_ADMIN_KEY } from './test-keys';
+
+const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+
+/** Requests to the server that carry `Authorization: Bearer <key>`; none with a null key. */
+export function httpWithKey(server: Parameters<typeof request>[0], key: string | null): Http {
+  const agent = request(server);
+  if (key === null) return agent;
+  return new Proxy(agent, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof property !== 'string' || !METHODS.has(property) || typeof value !== 'function') return value;
+      return (url: string) =>
+        (value as (url: string) => request.Test).call(target, url).set('authorization', `Bearer ${key}`);
+    },
+  });
+}
 
 export interface TestApp {
   readonly app: NestFastifyApplication;
   readonly dataDir: string;
-  readonly http: () => ReturnType<typeof request>;
+  /** Requests as the admin (TEST_ADMIN_KEY). */
+  readonly http: () => Http;
+  /** Requests with another key, or with none (null). */
+  readonly as: (key: string | null) => Http;
   /** The event store as written (events in the schema they were stored with). */
   readonly store: EventStore;
   /** Stops the app; the data directory stays (for restarts) until `destroy`. */
@@ -26,15 +51,27 @@ export const removeDataDir = (dir: string): void => rmSync(dir, { recursive: tru
  */
 export async function startApp(dataDir = newDataDir(), env: Record<string, string> = {}): Promise<TestApp> {
   const app = await createApp(
-    loadConfig({ DATA_DIR: dataDir, PORT: '0', AUTO_CREATE_DEALS: 'false', ...env }),
+    loadConfig({
+      DATA_DIR: dataDir,
+      PORT: '0',
+      AUTO_CREATE_DEALS: 'false',
+      ADMIN_API_KEY: TEST_ADMIN_KEY,
+      ...env,
+    }),
     { logger: false },
   );
+  // Every answer is checked against the OpenAPI document; close() fails listing the ones that break it.
+  const contract = recordContract(app);
   return {
     app,
     dataDir,
-    http: () => request(app.getHttpServer()),
+    http: () => httpWithKey(app.getHttpServer(), TEST_ADMIN_KEY),
+    as: (key) => httpWithKey(app.getHttpServer(), key),
     store: app.get<EventStore>(STORED_EVENTS),
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      contract.assertKept();
+    },
   };
 }
 
@@ -49,8 +86,11 @@ export function useApp(env: Record<string, string> = {}): TestApp {
   });
   afterAll(async () => {
     if (!current) return;
-    await current.close();
-    removeDataDir(current.dataDir);
+    try {
+      await current.close();
+    } finally {
+      removeDataDir(current.dataDir);
+    }
   });
   const running = (): TestApp => {
     if (!current) throw new Error('the app runs only inside the tests of the describe block that uses it');
@@ -64,6 +104,7 @@ export function useApp(env: Record<string, string> = {}): TestApp {
       return running().dataDir;
     },
     http: () => running().http(),
+    as: (key) => running().as(key),
     get store() {
       return running().store;
     },
@@ -156,4 +197,26 @@ export async function qualifiedLead(t: TestApp, overrides: Record<string, unknow
 export async function openDeal(t: TestApp, deal: Record<string, unknown> = {}): Promise<string> {
   const leadId = await qualifiedLead(t);
   return (await t.http().post('/deals').send(dealFor(leadId, deal)).expect(201)).body.id as string;
+}
+
+/** An API key issued by the admin: its secret and id. */
+export interface IssuedTestKey {
+  readonly key: string;
+  readonly keyId: string;
+}
+
+/** Issues a key with these roles (and grants) through the API, as an admin would. */
+export async function issueKey(
+  t: Pick<TestApp, 'http'>,
+  roles: readonly string[],
+  grants: { name?: string; commands?: boolean; actOnBehalf?: boolean; personalData?: boolean } = {},
+): Promise<IssuedTestKey> {
+  const { name = `${roles.join('+')} key`, ...rest } = grants;
+  const response = await t
+    .http()
+    .post('/admin/keys')
+    .send({ name, roles, ...rest })
+    .expect(201);
+  const body = response.body as { key: string; keyId: string };
+  return { key: body.key, keyId: body.keyId };
 }

@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { type AppConfig, AppConfigModule, ReadSideModule, StorageModule } from '@app/application';
+import { AccessGuard } from './access/access.guard';
+import { AdminModule } from './admin/admin.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AuditModule } from './audit/audit.module';
 import { DealsModule } from './deals/deals.module';
@@ -11,6 +13,7 @@ import { BodyPipe } from './http/body.pipe';
 import { ProblemFilter } from './http/problem.filter';
 import { ReadGateModule } from './read-side/read-gate';
 import { LeadsModule } from './leads/leads.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 
 @Module({})
@@ -29,12 +32,15 @@ export class AppModule {
         PipelinesModule,
         AnalyticsModule,
         AuditModule,
+        ObservabilityModule,
         HealthModule,
         EventsModule,
+        AdminModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useClass: BodyPipe },
+        { provide: APP_GUARD, useClass: AccessGuard },
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '@app/application';
+import { type AppConfig, ConfigError, PinoLoggerService, createLogger, loadConfig } from '@app/application';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ProjectorModule } from './projector.module';
@@ -9,7 +9,7 @@ import { ProjectorModule } from './projector.module';
  * is committed (or not at all) before the stores close.
  */
 async function main(): Promise<void> {
-  let config;
+  let config: AppConfig;
   try {
     config = { ...loadConfig(process.env), runProjections: true };
   } catch (error) {
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await NestFactory.createApplicationContext(ProjectorModule.forRoot(config), {
-    logger: ['error', 'warn', 'log'],
+    logger: new PinoLoggerService(await createLogger(config)),
     abortOnError: false,
   });
   app.enableShutdownHooks();

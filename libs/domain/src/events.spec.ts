@@ -5,6 +5,7 @@ import {
   EVENT_TYPES,
   isDealEvent,
   isLeadEvent,
+  isAccessEvent,
   isPipelineEvent,
   upcast,
   type StoredEventShape,
@@ -110,14 +111,20 @@ describe('upcast', () => {
 });
 
 describe('event types', () => {
-  it('are each a lead, a deal or a pipeline event, and only one of them', () => {
+  it('are each a lead, a deal, a pipeline or an access event, and only one of them', () => {
     for (const type of EVENT_TYPES) {
-      const kinds = [isLeadEvent({ type }), isDealEvent({ type }), isPipelineEvent({ type })];
+      const kinds = [
+        isLeadEvent({ type }),
+        isDealEvent({ type }),
+        isPipelineEvent({ type }),
+        isAccessEvent({ type }),
+      ];
       expect([type, kinds.filter(Boolean).length]).toEqual([type, 1]);
     }
     expect(isDealEvent({ type: 'StageReverted' })).toBe(true);
     expect(isLeadEvent({ type: 'LeadReactivated' })).toBe(true);
     expect(isPipelineEvent({ type: 'PipelineStageRetired' })).toBe(true);
+    expect(isAccessEvent({ type: 'ApiKeyRevoked' })).toBe(true);
     expect(isDealEvent({ type: 'DealArchived' })).toBe(false);
   });
 

@@ -1,10 +1,14 @@
+import type { AccessEvent } from './access/access.events';
 import type { DealEvent } from './deal/deal.events';
 import { dealCreatedV1ToV2 } from './deal/deal.upcasters';
 import type { LeadEvent } from './lead/lead.events';
 import type { PipelineEvent } from './pipeline/pipeline.events';
 
-/** Every event of the sales pipeline. The type names are public: services subscribe to them. */
-export type SalesEvent = LeadEvent | DealEvent | PipelineEvent;
+/**
+ * Every event of the log: the sales pipeline's, and who was given access to it. The type names are public:
+ * services subscribe to them.
+ */
+export type SalesEvent = LeadEvent | DealEvent | PipelineEvent | AccessEvent;
 export type SalesEventType = SalesEvent['type'];
 
 /** Schema version of each event type's data; bump it when a type's data changes shape, and add an upcaster. */
@@ -37,6 +41,8 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<SalesEventType, number>> = {
   PipelineStageRottingPeriodChanged: 1,
   PipelineStagesReordered: 1,
   PipelineStageRetired: 1,
+  ApiKeyIssued: 1,
+  ApiKeyRevoked: 1,
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_SCHEMA_VERSIONS) as SalesEventType[];
@@ -76,6 +82,8 @@ export const PIPELINE_EVENT_TYPES: readonly PipelineEvent['type'][] = [
   'PipelineStageRetired',
 ];
 
+export const ACCESS_EVENT_TYPES: readonly AccessEvent['type'][] = ['ApiKeyIssued', 'ApiKeyRevoked'];
+
 const leadTypes = new Set<string>(LEAD_EVENT_TYPES);
 const dealTypes = new Set<string>(DEAL_EVENT_TYPES);
 const pipelineTypes = new Set<string>(PIPELINE_EVENT_TYPES);
@@ -84,6 +92,8 @@ export const isLeadEvent = (event: { type: string }): event is LeadEvent => lead
 export const isDealEvent = (event: { type: string }): event is DealEvent => dealTypes.has(event.type);
 export const isPipelineEvent = (event: { type: string }): event is PipelineEvent =>
   pipelineTypes.has(event.type);
+const accessTypes = new Set<string>(ACCESS_EVENT_TYPES);
+export const isAccessEvent = (event: { type: string }): event is AccessEvent => accessTypes.has(event.type);
 
 /** One step of an event type's data from a schema version to the next. */
 type Upcaster = (data: never) => object;

@@ -1,7 +1,7 @@
 import { DEFAULT_PIPELINE_ID } from '@app/domain';
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MinPosition } from '../http/min-position.decorator';
 import { QueryDocs } from '../http/openapi-docs';
 import { ProblemException } from '../http/problem';
@@ -27,6 +27,7 @@ import {
   PipelineReportView,
   StagesReportView,
 } from './report.views';
+import { Allow } from '../access/access-policy';
 
 const momentOf = (query: AsOfQueryDto, minPosition: bigint | undefined): ReportMoment => ({
   asOf: toMoment(query.asOf),
@@ -52,6 +53,11 @@ export class AnalyticsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('pipeline')
+  @ApiOperation({
+    operationId: 'getPipelineReport',
+    summary: 'Pipeline report: open deals per stage, won and lost, per currency',
+  })
+  @Allow('analytics')
   @QueryDocs()
   @ApiOkResponse({
     type: PipelineReportView,
@@ -67,6 +73,8 @@ export class AnalyticsController {
   }
 
   @Get('funnel')
+  @ApiOperation({ operationId: 'getFunnelReport', summary: 'Funnel report per lead source' })
+  @Allow('analytics')
   @QueryDocs()
   @ApiOkResponse({
     type: FunnelReportView,
@@ -79,6 +87,11 @@ export class AnalyticsController {
   }
 
   @Get('stages')
+  @ApiOperation({
+    operationId: 'getStagesReport',
+    summary: 'Stage flow report: entries, exits, conversion and time in stage',
+  })
+  @Allow('analytics')
   @QueryDocs()
   @ApiOkResponse({
     type: StagesReportView,
@@ -91,6 +104,11 @@ export class AnalyticsController {
   }
 
   @Get('forecast')
+  @ApiOperation({
+    operationId: 'getForecastReport',
+    summary: 'Forecast: open deals by expected close month, won deals by month won',
+  })
+  @Allow('analytics')
   @QueryDocs()
   @ApiOkResponse({
     type: ForecastReportView,
@@ -107,6 +125,8 @@ export class AnalyticsController {
   }
 
   @Get('losses')
+  @ApiOperation({ operationId: 'getLossesReport', summary: 'Losses by reason, by stage and by competitor' })
+  @Allow('analytics')
   @QueryDocs()
   @ApiOkResponse({
     type: LossesReportView,

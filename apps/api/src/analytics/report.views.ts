@@ -4,11 +4,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class CurrencyTotalView {
   @ApiProperty({ example: 'EUR' }) currency!: string;
-  @ApiProperty({ description: 'Sum of the amounts, in minor units' }) total!: number;
+  @ApiProperty({ type: 'integer', description: 'Sum of the amounts, in minor units' }) total!: number;
 }
 
 export class WeightedValueView extends CurrencyTotalView {
   @ApiProperty({
+    type: 'integer',
     description:
       "round(sum of amount x probability / 100), halves up, per currency: the deal's override when set, else its stage's probability in effect at the report's moment",
   })
@@ -16,23 +17,28 @@ export class WeightedValueView extends CurrencyTotalView {
 }
 
 export class OutcomeView {
-  @ApiProperty() deals!: number;
+  @ApiProperty({ type: 'integer' }) deals!: number;
   @ApiProperty({ type: [CurrencyTotalView] }) values!: CurrencyTotalView[];
 }
 
 export class OpenDealsView {
-  @ApiProperty() deals!: number;
+  @ApiProperty({ type: 'integer' }) deals!: number;
   @ApiProperty({ type: [WeightedValueView] }) values!: WeightedValueView[];
 }
 
 export class PipelineStageRowView {
   @ApiProperty({ example: 'demo' }) stage!: string;
   @ApiProperty({ example: 'Demo' }) name!: string;
-  @ApiProperty({ description: "The stage's win probability in effect at the report's moment (percent)" })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: 100,
+    description: "The stage's win probability in effect at the report's moment (percent)",
+  })
   probability!: number;
   @ApiProperty({ description: 'A retired stage is listed only while it still holds open deals' })
   retired!: boolean;
-  @ApiProperty() openDeals!: number;
+  @ApiProperty({ type: 'integer' }) openDeals!: number;
   @ApiProperty({ type: [WeightedValueView] }) values!: WeightedValueView[];
 }
 
@@ -81,13 +87,18 @@ export class FunnelRatesView {
 
 export class FunnelSourceRowView {
   @ApiProperty({ example: 'referral' }) source!: string;
-  @ApiProperty() captured!: number;
-  @ApiProperty() qualified!: number;
-  @ApiProperty({ description: 'Currently disqualified (a reactivated lead no longer counts)' })
+  @ApiProperty({ type: 'integer' }) captured!: number;
+  @ApiProperty({ type: 'integer' }) qualified!: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Currently disqualified (a reactivated lead no longer counts)',
+  })
   disqualified!: number;
-  @ApiProperty() dealsCreated!: number;
-  @ApiProperty({ description: 'Deals currently won (a reopened deal no longer counts)' }) won!: number;
-  @ApiProperty({ description: 'Deals currently lost (a reopened deal no longer counts)' }) lost!: number;
+  @ApiProperty({ type: 'integer' }) dealsCreated!: number;
+  @ApiProperty({ type: 'integer', description: 'Deals currently won (a reopened deal no longer counts)' })
+  won!: number;
+  @ApiProperty({ type: 'integer', description: 'Deals currently lost (a reopened deal no longer counts)' })
+  lost!: number;
   @ApiProperty({ type: [CurrencyTotalView] }) wonValues!: CurrencyTotalView[];
   @ApiProperty({ type: FunnelRatesView }) rates!: FunnelRatesView;
 }
@@ -102,7 +113,7 @@ export class FunnelReportView {
 }
 
 export class TimeInStageView {
-  @ApiProperty({ description: 'Stays that ended in the period' }) stays!: number;
+  @ApiProperty({ type: 'integer', description: 'Stays that ended in the period' }) stays!: number;
   @ApiProperty({
     type: Number,
     nullable: true,
@@ -122,17 +133,19 @@ export class StageFlowRowView {
   @ApiProperty() name!: string;
   @ApiProperty() retired!: boolean;
   @ApiProperty({
+    type: 'integer',
     description:
       'Times a deal came into the stage in the period: created in it, moved to it (either way), reopened in it, moved into it from another pipeline',
   })
   entered!: number;
-  @ApiProperty({ description: 'Left it for a later stage (StageAdvanced) in the period' })
+  @ApiProperty({ type: 'integer', description: 'Left it for a later stage (StageAdvanced) in the period' })
   movedForward!: number;
-  @ApiProperty({ description: 'Left it for an earlier stage (StageReverted) in the period' })
+  @ApiProperty({ type: 'integer', description: 'Left it for an earlier stage (StageReverted) in the period' })
   movedBack!: number;
-  @ApiProperty({ description: 'Won while in it, in the period' }) won!: number;
-  @ApiProperty({ description: 'Lost while in it, in the period' }) lost!: number;
-  @ApiProperty({ description: 'Moved from it to another pipeline, in the period' }) movedOut!: number;
+  @ApiProperty({ type: 'integer', description: 'Won while in it, in the period' }) won!: number;
+  @ApiProperty({ type: 'integer', description: 'Lost while in it, in the period' }) lost!: number;
+  @ApiProperty({ type: 'integer', description: 'Moved from it to another pipeline, in the period' })
+  movedOut!: number;
   @ApiProperty({
     type: Number,
     nullable: true,

@@ -1,16 +1,15 @@
 import { type Decider, upcast } from '@app/domain';
 import { type EventMetadata, type RecordedEvent, verifyStream } from '@app/event-store';
 import { ApiProperty } from '@nestjs/swagger';
+import { EventMetadataView } from '../events/event-message.dto';
 
 export class HistoryEntryView {
-  @ApiProperty() revision!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) revision!: number;
   @ApiProperty({ description: 'Global log position' }) position!: string;
   @ApiProperty() type!: string;
-  @ApiProperty({ type: Object }) data!: Record<string, unknown>;
-  @ApiProperty({
-    type: Object,
-    description: 'occurredAt, actor, correlationId, causationId, schemaVersion, hash',
-  })
+  @ApiProperty({ type: 'object', additionalProperties: true, description: "The event's data, as stored" })
+  data!: Record<string, unknown>;
+  @ApiProperty({ type: EventMetadataView })
   metadata!: EventMetadata;
   @ApiProperty({ type: Object, description: 'The state after this event, folded with the domain evolve' })
   stateAfter!: unknown;
@@ -18,7 +17,7 @@ export class HistoryEntryView {
 
 export class IntegrityView {
   @ApiProperty({ description: "True when the stream's hash chain holds" }) verified!: boolean;
-  @ApiProperty({ type: Number, nullable: true, description: 'The first revision where it breaks' })
+  @ApiProperty({ type: 'integer', nullable: true, description: 'The first revision where it breaks' })
   brokenAt!: number | null;
 }
 

@@ -13,13 +13,16 @@ export class DealView {
   stage!: string;
   @ApiProperty({ enum: ['open', 'won', 'lost'] }) status!: string;
   @ApiProperty({
+    type: 'integer',
     minimum: 0,
     maximum: 100,
     description: "The win probability in effect (percent): the deal's own override, else its stage's",
   })
   probability!: number;
   @ApiProperty({
-    type: Number,
+    type: 'integer',
+    minimum: 0,
+    maximum: 100,
     nullable: true,
     description: "The deal's own win probability in place of its stage's; null when the stage's applies",
   })
@@ -37,7 +40,8 @@ export class DealView {
     description: 'When it was last reopened',
   })
   reopenedAt!: string | null;
-  @ApiProperty({ description: 'Revision of the deal stream; also the ETag' }) revision!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Revision of the deal stream; also the ETag' })
+  revision!: number;
 }
 
 /** The deal as clients see it; `stageProbability` is its stage's probability at the moment shown. */

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandMeta } from '@app/application';
 import { CommandResultDto } from '../http/command-result.dto';
 import { CommandDocs, QueryDocs } from '../http/openapi-docs';
@@ -29,6 +29,7 @@ import { GetDealHistoryQuery } from './queries/get-deal-history.query';
 import { GetDealQuery } from './queries/get-deal.query';
 import { DealHistory } from './deal-history.view';
 import { ListDealsQuery } from './queries/list-deals.query';
+import { Allow } from '../access/access-policy';
 
 @ApiTags('deals')
 @Controller('deals')
@@ -39,6 +40,8 @@ export class DealsController {
   ) {}
 
   @Post()
+  @ApiOperation({ operationId: 'createDeal', summary: 'Create a deal for a qualified lead' })
+  @Allow('commands')
   @CommandDocs()
   @ApiCreatedResponse({
     type: CommandResultDto,
@@ -50,6 +53,8 @@ export class DealsController {
   }
 
   @Post(':dealId/advance')
+  @ApiOperation({ operationId: 'advanceDeal', summary: 'Advance a deal to a later stage' })
+  @Allow('commands')
   @HttpCode(200)
   @CommandDocs()
   @ApiOkResponse({
@@ -65,6 +70,11 @@ export class DealsController {
   }
 
   @Post(':dealId/move')
+  @ApiOperation({
+    operationId: 'moveDeal',
+    summary: 'Move a deal to another stage of its pipeline, forward or back',
+  })
+  @Allow('commands')
   @HttpCode(200)
   @CommandDocs()
   @ApiOkResponse({
@@ -81,6 +91,11 @@ export class DealsController {
   }
 
   @Patch(':dealId')
+  @ApiOperation({
+    operationId: 'updateDeal',
+    summary: "Change a deal's title, value, expected close date, owner or probability",
+  })
+  @Allow('commands')
   @CommandDocs()
   @ApiOkResponse({
     type: CommandResultDto,
@@ -97,6 +112,8 @@ export class DealsController {
   }
 
   @Post(':dealId/reopen')
+  @ApiOperation({ operationId: 'reopenDeal', summary: 'Reopen a won or lost deal' })
+  @Allow('commands')
   @HttpCode(200)
   @CommandDocs()
   @ApiOkResponse({
@@ -112,6 +129,8 @@ export class DealsController {
   }
 
   @Post(':dealId/pipeline')
+  @ApiOperation({ operationId: 'moveDealToPipeline', summary: 'Move an open deal to another pipeline' })
+  @Allow('commands')
   @HttpCode(200)
   @CommandDocs()
   @ApiOkResponse({
@@ -127,6 +146,8 @@ export class DealsController {
   }
 
   @Post(':dealId/win')
+  @ApiOperation({ operationId: 'winDeal', summary: 'Win a deal' })
+  @Allow('commands')
   @HttpCode(200)
   @CommandDocs()
   @ApiOkResponse({ type: CommandResultDto, description: 'The deal was won' })
@@ -135,6 +156,8 @@ export class DealsController {
   }
 
   @Post(':dealId/lose')
+  @ApiOperation({ operationId: 'loseDeal', summary: 'Lose a deal, with the reason' })
+  @Allow('commands')
   @HttpCode(200)
   @CommandDocs()
   @ApiOkResponse({ type: CommandResultDto, description: 'The deal was lost' })
@@ -147,6 +170,8 @@ export class DealsController {
   }
 
   @Get()
+  @ApiOperation({ operationId: 'listDeals', summary: 'List deals, newest first, a page at a time' })
+  @Allow('reads')
   @QueryDocs()
   @ApiOkResponse({
     type: DealPageView,
@@ -157,6 +182,11 @@ export class DealsController {
   }
 
   @Get(':dealId/history')
+  @ApiOperation({
+    operationId: 'getDealHistory',
+    summary: "A deal's events in order, with the state after each",
+  })
+  @Allow('histories')
   @QueryDocs()
   @ApiOkResponse({
     type: DealHistory,
@@ -168,6 +198,11 @@ export class DealsController {
   }
 
   @Get(':dealId')
+  @ApiOperation({
+    operationId: 'getDeal',
+    summary: "A deal's current state, or its state at a past moment (asOf)",
+  })
+  @Allow('reads', { asOf: 'histories' })
   @QueryDocs()
   @ApiOkResponse({ type: DealView, description: "The deal's current state; ETag holds its revision" })
   get(@Param('dealId', UuidPipe) dealId: string, @Query() query: AsOfQueryDto) {

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@app/event-store';
+import { maskedEventData } from '../access/personal-data';
 import type { EventMessageDto } from './event-message.dto';
 
 /** What an event type name looks like; the `types` filter accepts only these, and SSE event names are these. */
@@ -9,18 +10,20 @@ export interface EventSelection {
   readonly types?: ReadonlySet<string>;
   /** A stream category: `deal` selects the streams `deal-…`. */
   readonly category?: string;
+  /** The consumer may not see the personal fields of leads: they are masked in the events it gets. */
+  readonly maskPersonalData?: boolean;
 }
 
 export const selects = (selection: EventSelection, event: RecordedEvent): boolean =>
   (selection.types === undefined || selection.types.has(event.type)) &&
   (selection.category === undefined || event.streamId.startsWith(`${selection.category}-`));
 
-export const toMessage = (event: RecordedEvent): EventMessageDto => ({
+export const toMessage = (event: RecordedEvent, selection: EventSelection = {}): EventMessageDto => ({
   streamId: event.streamId,
   revision: event.revision,
   position: event.position.toString(),
   type: event.type,
-  data: event.data,
+  data: selection.maskPersonalData ? maskedEventData(event.type, event.data) : event.data,
   metadata: event.metadata,
 });
 
@@ -29,5 +32,5 @@ export const toMessage = (event: RecordedEvent): EventMessageDto => ({
  * type name (the store accepts any) is left out of `event:`, where it could break the framing or pass for a
  * control message; such an event arrives as a plain `message`.
  */
-export const sseMessage = (event: RecordedEvent): string =>
-  `id: ${event.position}\n${EVENT_TYPE_PATTERN.test(event.type) ? `event: ${event.type}\n` : ''}data: ${JSON.stringify(toMessage(event))}\n\n`;
+export const sseMessage = (event: RecordedEvent, selection: EventSelection = {}): string =>
+  `id: ${event.position}\n${EVENT_TYPE_PATTERN.test(event.type) ? `event: ${event.type}\n` : ''}data: ${JSON.stringify(toMessage(event, selection))}\n\n`;

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { type NewEvent, type SqliteDatabase, SqliteEventStore, openSqliteDatabase } from '@app/event-store';
-import { type CloseReason, EventStreamConnection } from './event-stream.connection';
+import { CatchUpTurns } from './catch-up-turns';
+import { BATCH_SIZE, type CloseReason, EventStreamConnection } from './event-stream.connection';
 import type { EventStreamSettings } from './event-stream.settings';
 
 /** A client socket whose reading the test controls: until `read()`, nothing it is given is taken. */
@@ -86,7 +87,7 @@ describe('EventStreamConnection', () => {
     }
   };
 
-  const connect = (sink: Writable, settings: Partial<EventStreamSettings> = {}) => {
+  const connect = (sink: Writable, settings: Partial<EventStreamSettings> = {}, turns?: CatchUpTurns) => {
     const ends: { reason: CloseReason | 'disconnected'; error: unknown }[] = [];
     const connection = new EventStreamConnection({
       store,
@@ -94,6 +95,7 @@ describe('EventStreamConnection', () => {
       after: 0n,
       selection: {},
       settings: { heartbeatMs: 60_000, slowConsumerMs: 60_000, ...settings },
+      ...(turns ? { turns } : {}),
       onEnd: (reason, error) => ends.push({ reason, error }),
     });
     open.push(connection);
@@ -197,5 +199,35 @@ describe('EventStreamConnection', () => {
     await until(() => broken.destroyed, 'the failed stream to close');
     expect(second.ends).toEqual([{ reason: 'unavailable', error: failure }]);
     expect(broken.chunks.at(-1)).toContain('"reason":"unavailable"');
+  });
+
+  it('catching up, many streams together read at most their shared turns per turn of the event loop', async () => {
+    await append(3 * BATCH_SIZE);
+    const reads = jest.spyOn(store, 'readAll');
+    const turns = new CatchUpTurns(2);
+    const sinks = Array.from({ length: 30 }, () => {
+      const sink = new ControlledSink();
+      sink.read();
+      return sink;
+    });
+    // Counts the reads between two turns of the loop: a callback of its own on each turn.
+    const perTurn: number[] = [];
+    let seen = 0;
+    let sampling = true;
+    const sample = () => {
+      perTurn.push(reads.mock.calls.length - seen);
+      seen = reads.mock.calls.length;
+      if (sampling) setImmediate(sample);
+    };
+    setImmediate(sample);
+    for (const sink of sinks) connect(sink, {}, turns);
+    const last = `id: ${3 * BATCH_SIZE}\n`;
+    await until(() => sinks.every((sink) => sink.chunks.at(-1)?.includes(last)), 'every stream to catch up');
+    sampling = false;
+    // 30 streams of 3 full batches each at least, never more than 2 reads in one turn.
+    expect(reads.mock.calls.length).toBeGreaterThanOrEqual(30 * 3);
+    expect(Math.max(...perTurn)).toBeLessThanOrEqual(2);
+    for (const sink of sinks)
+      expect(sink.ids()).toEqual(Array.from({ length: 3 * BATCH_SIZE }, (_, i) => i + 1));
   });
 });

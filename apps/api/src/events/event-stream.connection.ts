@@ -1,11 +1,11 @@
 import type { Writable } from 'node:stream';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EventStore, Position, RecordedEvent } from '@app/event-store';
 import { type EventSelection, selects, sseMessage } from './event-selection';
+import type { CatchUpTurns } from './catch-up-turns';
 import type { EventStreamSettings } from './event-stream.settings';
 
 /** Why the server ends a stream; sent to the client in a final `stream-closed` message. */
-export type CloseReason = 'slow-consumer' | 'shutdown' | 'unavailable';
+export type CloseReason = 'slow-consumer' | 'shutdown' | 'unavailable' | 'key-revoked';
 
 /** The SSE event name of that final message: a dash, so it can never be an event type name. */
 export const CLOSED_EVENT = 'stream-closed';
@@ -14,6 +14,7 @@ const DETAILS: Record<CloseReason, string> = {
   'slow-consumer': 'the client did not read the stream fast enough',
   shutdown: 'the service is shutting down',
   unavailable: 'the event log could not be read',
+  'key-revoked': 'the API key the stream was opened with was revoked: a key in use is needed',
 };
 
 /** How long a client waits before reconnecting (sent once as `retry:`). */
@@ -33,7 +34,9 @@ export interface EventStreamConnectionOptions {
   /** Deliver the events strictly after this position. */
   readonly after: Position;
   readonly selection: EventSelection;
-  readonly settings: EventStreamSettings;
+  readonly settings: Pick<EventStreamSettings, 'heartbeatMs' | 'slowConsumerMs'>;
+  /** Turns shared with the other streams for reading the log while catching up; without them, one per turn of the loop. */
+  readonly turns?: CatchUpTurns;
   /** Called once when the stream is over, whatever the reason. */
   readonly onEnd: (reason: CloseReason | 'disconnected', error?: unknown) => void;
 }
@@ -82,7 +85,12 @@ export class EventStreamConnection {
 
   /** Ends the stream with a final message, for the shutdown; resolves once the connection is closed. */
   async shutdown(): Promise<void> {
-    this.stop('shutdown');
+    await this.close('shutdown');
+  }
+
+  /** Ends the stream with a final message saying why; resolves once the connection is closed. */
+  async close(reason: CloseReason): Promise<void> {
+    this.stop(reason);
     await this.loop;
     await this.closed;
   }
@@ -108,18 +116,28 @@ export class EventStreamConnection {
 
   private async follow(): Promise<void> {
     if (!(await this.send(`retry: ${RETRY_MS}\n\n`))) return;
+    // Until a read comes back short, the stream is catching up (from the start, or after a burst of appends).
+    let catchingUp = true;
     while (this.stopReason === undefined) {
+      if (catchingUp) {
+        // Reads resolve at once, so a stream catching up would never give way to other requests on its own:
+        // it waits for a turn, shared fairly with every other stream catching up (CatchUpTurns).
+        await this.turn();
+        if (this.stopReason !== undefined) return;
+      }
       this.signalled = false;
       const batch = await this.options.store.readAll({ after: this.scanned, maxCount: BATCH_SIZE });
       if (!(await this.deliver(batch))) return;
       if (Date.now() - this.lastWriteAt >= this.options.settings.heartbeatMs) {
         if (!(await this.send(': heartbeat\n\n'))) return;
       }
-      // A full batch means more to catch up: yield so that other requests run between batches even when
-      // filters skip everything (reads resolve at once, so the loop would otherwise never give way).
-      if (batch.length === BATCH_SIZE) await nextTurn();
-      else await this.sleep();
+      catchingUp = batch.length === BATCH_SIZE;
+      if (!catchingUp) await this.sleep();
     }
+  }
+
+  private turn(): Promise<void> {
+    return this.options.turns ? this.options.turns.next() : new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Writes the batch's matching events in chunks; false when the stream must end. */
@@ -128,7 +146,7 @@ export class EventStreamConnection {
     for (const event of batch) {
       this.scanned = event.position;
       if (!selects(this.options.selection, event)) continue;
-      chunk += sseMessage(event);
+      chunk += sseMessage(event, this.options.selection);
       if (chunk.length >= CHUNK_CHARS) {
         if (!(await this.send(chunk))) return false;
         chunk = '';

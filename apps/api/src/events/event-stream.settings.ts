@@ -9,6 +9,19 @@ export interface EventStreamSettings {
    * message saying so (SSE_SLOW_CONSUMER_MS, default 30000).
    */
   readonly slowConsumerMs: number;
+  /**
+   * Streams open at once in this process, whoever opened them (SSE_MAX_CONNECTIONS, default 1000): one more is
+   * answered 503 with Retry-After.
+   */
+  readonly maxConnections: number;
+  /** Streams open at once with one API key (SSE_MAX_PER_KEY, default 500): one more is answered 429. */
+  readonly maxPerKey: number;
+  /**
+   * Batches of events (500 each) read for streams catching up per turn of the event loop, all streams together
+   * (SSE_CATCH_UP_BATCHES_PER_TURN, default 2): requests are served between two turns, however many streams
+   * catch up.
+   */
+  readonly catchUpBatchesPerTurn: number;
 }
 
 export const EVENT_STREAM_SETTINGS = Symbol('EventStreamSettings');
@@ -30,9 +43,22 @@ export function loadEventStreamSettings(
     }
     return value;
   };
+  const count = (name: string, fallback: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw.trim());
+    if (!/^\d+$/.test(raw.trim()) || value < 1 || value > max) {
+      problems.push(`${name} must be an integer from 1 to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
   const settings: EventStreamSettings = {
     heartbeatMs: milliseconds('SSE_HEARTBEAT_MS', 15_000),
     slowConsumerMs: milliseconds('SSE_SLOW_CONSUMER_MS', 30_000),
+    maxConnections: count('SSE_MAX_CONNECTIONS', 1000, 100_000),
+    maxPerKey: count('SSE_MAX_PER_KEY', 500, 100_000),
+    catchUpBatchesPerTurn: count('SSE_CATCH_UP_BATCHES_PER_TURN', 2, 1000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;

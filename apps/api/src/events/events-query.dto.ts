@@ -72,7 +72,7 @@ export class EventsQueryDto {
   category?: string;
 
   @ApiProperty({
-    type: Number,
+    type: 'integer',
     required: false,
     minimum: 1,
     maximum: 1000,

@@ -11,13 +11,15 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { showsPersonalData } from '../access/personal-data';
 import { ProblemException, problemType } from '../http/problem';
 import { EventPageDto } from './event-message.dto';
 import type { EventSelection } from './event-selection';
 import { CLOSED_EVENT } from './event-stream.connection';
 import { POSITION_PATTERN } from '../http/fields';
 import { EventsQueryDto, typesOf } from './events-query.dto';
-import { PAGE_SCAN_LIMIT, EventsService } from './events.service';
+import { PAGE_SCAN_LIMIT, STREAM_RETRY_AFTER_S, EventsService } from './events.service';
+import { Allow } from '../access/access-policy';
 
 type Representation = 'stream' | 'page';
 
@@ -34,7 +36,9 @@ export class EventsController {
   constructor(private readonly events: EventsService) {}
 
   @Get()
+  @Allow('events')
   @ApiOperation({
+    operationId: 'readEvents',
     summary: 'The event log, as a Server-Sent Events stream or as pages of JSON',
     description:
       'With Accept: text/event-stream (or none): one SSE message per event, `id:` its position, `event:` its type, ' +
@@ -71,6 +75,11 @@ export class EventsController {
   })
   @problemResponse(400, 'A bad parameter or Last-Event-ID')
   @problemResponse(406, 'Accept names neither text/event-stream nor application/json')
+  @problemResponse(
+    429,
+    'TOO_MANY_STREAMS_FOR_KEY: the key holds SSE_MAX_PER_KEY streams already (Retry-After); or a rate limit',
+  )
+  @problemResponse(503, 'TOO_MANY_STREAMS: the service holds SSE_MAX_CONNECTIONS streams (Retry-After)')
   async read(
     @Query() query: EventsQueryDto,
     @Req() request: FastifyRequest,
@@ -80,6 +89,7 @@ export class EventsController {
     const selection: EventSelection = {
       ...(query.types === undefined ? {} : { types: new Set(typesOf(query.types)) }),
       ...(query.category === undefined ? {} : { category: query.category }),
+      maskPersonalData: !showsPersonalData(request),
     };
     if (representation === 'page') {
       const page = await this.events.page(await this.startOf(query), selection, query.limit ?? 100);
@@ -92,18 +102,32 @@ export class EventsController {
       ]);
     }
     const after = await this.startOf(query, lastEventIdOf(request));
+    // A HEAD response has no body, and holds no stream: it is not counted against the limits.
+    const head = request.method === 'HEAD';
+    const keyId = request.principal?.keyId ?? '';
+    if (!head) {
+      try {
+        this.events.admit(keyId);
+      } catch (error) {
+        void reply.header('retry-after', String(STREAM_RETRY_AFTER_S));
+        throw error;
+      }
+    }
     // From here on the response is ours: Fastify and Nest leave it alone, so errors can no longer be answered.
+    // Nothing is awaited between the admission and the stream's registration.
     reply.hijack();
     reply.raw.writeHead(200, {
+      // What the hooks set on the reply (CORS, rate limits...), which hijacking would otherwise drop.
+      ...Object.fromEntries(Object.entries(reply.getHeaders()).filter(([, value]) => value !== undefined)),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
       'x-correlation-id': request.correlationId,
     });
-    // A HEAD response has no body: Node would drop every write, and not even send the headers until the end.
-    if (request.method === 'HEAD') reply.raw.end();
-    else this.events.stream(reply.raw, after, selection);
+    // Node would drop every write of a HEAD response, and not even send the headers until the end.
+    if (head) reply.raw.end();
+    else this.events.stream(reply.raw, after, selection, keyId);
   }
 
   /** Last-Event-ID wins over `after`, which excludes `from`; `from=end` is the head as the request is served. */

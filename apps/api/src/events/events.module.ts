@@ -1,3 +1,4 @@
+import { AccessModule } from '@app/application';
 import { Module } from '@nestjs/common';
 import { EVENT_STREAM_SETTINGS, loadEventStreamSettings } from './event-stream.settings';
 import { EventsController } from './events.controller';
@@ -5,6 +6,7 @@ import { EventsService } from './events.service';
 
 /** GET /events: the log for other services, as SSE or JSON pages. */
 @Module({
+  imports: [AccessModule],
   controllers: [EventsController],
   providers: [
     EventsService,

@@ -2,8 +2,10 @@ import { ProjectionProgress } from '@app/application';
 import { EventStore } from '@app/event-store';
 import { ReadStore } from '@app/read-models';
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { HealthReportView } from './health.views';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { Public } from '../access/access-policy';
 
 @ApiTags('health')
 @Controller('health')
@@ -22,7 +24,21 @@ export class HealthController {
    * (the embedded store), and `caughtUp` says whether a checkpoint has reached the head.
    */
   @Get()
-  @HealthCheck()
+  @ApiOperation({
+    operationId: 'getHealth',
+    summary: "Health: the stores, and each projection's progress behind the log",
+    description:
+      '200 when the stores answer; 503 problem+json, with every check in `health`, when one does not',
+  })
+  @ApiOkResponse({ type: HealthReportView, description: 'Both stores answer' })
+  @ApiResponse({
+    status: 503,
+    description: 'A store does not answer: `health` holds every check and what failed',
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  })
+  @Public()
+  // Documented by the decorators above: terminus's own OpenAPI description is of another shape.
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   check() {
     return this.health.check([
       async () => {

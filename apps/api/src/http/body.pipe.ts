@@ -1,11 +1,15 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { type ValidationError, getMetadataStorage, validate } from 'class-validator';
+import { hostileInput } from '../edge/hostile-input';
 import { type FieldProblem, ProblemException } from './problem';
 
 /**
  * Validates a JSON body (or a query string) against its DTO class: every field checked, unknown fields refused, and each
- * problem reported with the field's path (`budget.amount`) and the reason.
+ * problem reported with the field's path (`budget.amount`) and the reason. Keys named after Object.prototype
+ * members (`constructor`, `toString`...), which class-validator's unknown-field check takes for known fields,
+ * ill-formed Unicode and excessive nesting are refused first (hostileInput), before class-transformer and the
+ * validators meet them.
  */
 @Injectable()
 export class BodyPipe implements PipeTransform<unknown, Promise<unknown>> {
@@ -26,6 +30,10 @@ export class BodyPipe implements PipeTransform<unknown, Promise<unknown>> {
       throw ProblemException.badRequest('the body must be a JSON object', [
         { field: 'body', reason: 'must be a JSON object' },
       ]);
+    }
+    const hostile = hostileInput(body, metadata.type);
+    if (hostile.length > 0) {
+      throw ProblemException.badRequest(hostile.map((p) => `${p.field}: ${p.reason}`).join('; '), hostile);
     }
     const metatype = metadata.metatype as new () => object;
     if (!hasFields(metatype)) {

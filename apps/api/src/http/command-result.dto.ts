@@ -5,9 +5,20 @@ export class CommandResultDto implements CommandResult {
   @ApiProperty({ description: 'The id of the lead, deal (UUIDs) or pipeline (a slug)' })
   id!: string;
 
-  @ApiProperty({ description: 'The stream revision after the command (also sent as ETag)', example: 3 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: -1,
+    description:
+      'The stream revision after the command (also sent as ETag); -1 when a command on the default pipeline, ' +
+      'still as built in, changed nothing',
+    example: 3,
+  })
   revision!: number;
 
-  @ApiProperty({ description: 'Global log position of the last event written', example: '1042' })
+  @ApiProperty({
+    pattern: '^\\d{1,20}$',
+    description: 'Global log position of the last event written (a string: it may exceed 2^53)',
+    example: '1042',
+  })
   position!: string;
 }

@@ -153,7 +153,7 @@ export const CalendarDate = (options: FieldOptions = {}) =>
 export const WholeNumber = (min: number, max: number, options: FieldOptions = {}) =>
   applyDecorators(
     ApiProperty({
-      type: Number,
+      type: 'integer',
       minimum: min,
       maximum: max,
       required: !(options.optional || options.nullable),
@@ -167,7 +167,7 @@ export const WholeNumber = (min: number, max: number, options: FieldOptions = {}
 
 export class MoneyDto {
   @ApiProperty({
-    type: Number,
+    type: 'integer',
     minimum: 0,
     maximum: MAX_AMOUNT,
     description: 'Integer amount in minor units (cents)',

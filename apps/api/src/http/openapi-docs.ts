@@ -8,18 +8,21 @@ const problem = (status: number, description: string) =>
     content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
   });
 
+/** What every route but health and the documentation may answer about the key it was called with. */
+const ACCESS_PROBLEMS = () => [
+  problem(401, 'No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer)'),
+  problem(403, 'The key holds none of the roles this route needs (the detail names them)'),
+];
+
 /** The headers and error answers every command route shares, for the OpenAPI document. */
 export const CommandDocs = () =>
   applyDecorators(
     ApiHeader({
-      name: 'X-Actor',
+      name: 'X-On-Behalf-Of',
       required: false,
-      description: 'Who acts (stored in the event metadata); default anonymous',
-    }),
-    ApiHeader({
-      name: 'X-Correlation-Id',
-      required: false,
-      description: 'Stored as the correlation id and echoed',
+      description:
+        'The person a service key issued with actOnBehalf acts for, recorded beside the key (403 for other keys). ' +
+        'X-Actor is ignored: the actor is the API key.',
     }),
     ApiHeader({
       name: 'If-Match',
@@ -38,7 +41,12 @@ export const CommandDocs = () =>
     problem(413, 'Body larger than the limit'),
     problem(415, 'The body is not JSON'),
     problem(422, 'Idempotency-Key reused with a different request'),
+    ...ACCESS_PROBLEMS(),
   );
 
 export const QueryDocs = () =>
-  applyDecorators(problem(400, 'A bad parameter'), problem(404, 'Unknown lead, deal or pipeline'));
+  applyDecorators(
+    problem(400, 'A bad parameter'),
+    problem(404, 'Unknown lead, deal or pipeline'),
+    ...ACCESS_PROBLEMS(),
+  );

@@ -41,6 +41,7 @@ export class ReadQueryDto {
   @ApiProperty({
     type: String,
     required: false,
+    pattern: POSITION_PATTERN.source,
     description:
       'Answer only once the read models include this log position (read-your-writes); also X-Min-Position',
   })
@@ -50,7 +51,7 @@ export class ReadQueryDto {
 }
 
 class PageQueryDto extends ReadQueryDto {
-  @ApiProperty({ type: Number, required: false, minimum: 1, maximum: 100, default: 20 })
+  @ApiProperty({ type: 'integer', required: false, minimum: 1, maximum: 100, default: 20 })
   @Optional()
   @Type(() => Number)
   @IsInt({ message: '$property must be an integer from 1 to 100' })

@@ -32,7 +32,8 @@ export class LeadView {
   @ApiProperty({ format: 'date-time' }) capturedAt!: string;
   @ApiProperty({ type: QualificationView, nullable: true }) qualification!: QualificationView | null;
   @ApiProperty({ type: DisqualificationView, nullable: true }) disqualification!: DisqualificationView | null;
-  @ApiProperty({ description: 'Revision of the lead stream; also the ETag' }) revision!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Revision of the lead stream; also the ETag' })
+  revision!: number;
 }
 
 export const toLeadView = (lead: CapturedLead, revision: number): LeadView => ({

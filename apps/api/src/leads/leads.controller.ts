@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandMeta } from '@app/application';
 import { CommandResultDto } from '../http/command-result.dto';
 import { CommandDocs, QueryDocs } from '../http/openapi-docs';
@@ -23,6 +23,8 @@ import { GetLeadHistoryQuery } from './queries/get-lead-history.query';
 import { GetLeadQuery } from './queries/get-lead.query';
 import { LeadHistory } from './lead-history.view';
 import { ListLeadsQuery } from './queries/list-leads.query';
+import { Allow } from '../access/access-policy';
+import { MaskPersonalData } from '../access/personal-data';
 
 @ApiTags('leads')
 @Controller('leads')
@@ -33,6 +35,12 @@ export class LeadsController {
   ) {}
 
   @Post()
+  @ApiOperation({
+    operationId: 'captureLead',
+    summary: 'Capture a lead',
+    description: 'A client may send its own leadId, so that a retry cannot capture the lead twice',
+  })
+  @Allow('commands')
   @CommandDocs()
   @ApiCreatedResponse({ type: CommandResultDto, description: 'The lead was captured' })
   capture(@Body() body: CaptureLeadDto, @RequestMeta() meta: CommandMeta) {
@@ -40,6 +48,11 @@ export class LeadsController {
   }
 
   @Post(':leadId/qualify')
+  @ApiOperation({
+    operationId: 'qualifyLead',
+    summary: 'Qualify a lead: budget, timeline, authority and need',
+  })
+  @Allow('commands')
   @HttpCode(200)
   @CommandDocs()
   @ApiOkResponse({ type: CommandResultDto, description: 'The lead was qualified' })
@@ -52,6 +65,8 @@ export class LeadsController {
   }
 
   @Post(':leadId/disqualify')
+  @ApiOperation({ operationId: 'disqualifyLead', summary: 'Disqualify a lead, with the reason' })
+  @Allow('commands')
   @HttpCode(200)
   @CommandDocs()
   @ApiOkResponse({ type: CommandResultDto, description: 'The lead was disqualified' })
@@ -64,6 +79,11 @@ export class LeadsController {
   }
 
   @Patch(':leadId')
+  @ApiOperation({
+    operationId: 'updateLead',
+    summary: "Correct a lead's contact fields, interest, tags or owner",
+  })
+  @Allow('commands')
   @CommandDocs()
   @ApiOkResponse({
     type: CommandResultDto,
@@ -80,6 +100,8 @@ export class LeadsController {
   }
 
   @Post(':leadId/reactivate')
+  @ApiOperation({ operationId: 'reactivateLead', summary: 'Reactivate a disqualified lead' })
+  @Allow('commands')
   @HttpCode(200)
   @CommandDocs()
   @ApiOkResponse({
@@ -95,6 +117,14 @@ export class LeadsController {
   }
 
   @Get()
+  @ApiOperation({
+    operationId: 'listLeads',
+    summary: 'List leads, newest first, a page at a time',
+    description:
+      'Keys of analysts, and service keys issued without personalData, see name, email, phone and company as ***',
+  })
+  @Allow('reads')
+  @UseInterceptors(MaskPersonalData)
   @QueryDocs()
   @ApiOkResponse({
     type: LeadPageView,
@@ -105,6 +135,11 @@ export class LeadsController {
   }
 
   @Get(':leadId/history')
+  @ApiOperation({
+    operationId: 'getLeadHistory',
+    summary: "A lead's events in order, with the state after each",
+  })
+  @Allow('histories')
   @QueryDocs()
   @ApiOkResponse({
     type: LeadHistory,
@@ -116,6 +151,14 @@ export class LeadsController {
   }
 
   @Get(':leadId')
+  @ApiOperation({
+    operationId: 'getLead',
+    summary: "A lead's current state, or its state at a past moment (asOf)",
+    description:
+      'Keys of analysts, and service keys issued without personalData, see name, email, phone and company as ***',
+  })
+  @Allow('reads', { asOf: 'histories' })
+  @UseInterceptors(MaskPersonalData)
   @QueryDocs()
   @ApiOkResponse({ type: LeadView, description: "The lead's current state; ETag holds its revision" })
   get(@Param('leadId', UuidPipe) leadId: string, @Query() query: AsOfQueryDto) {

@@ -5,8 +5,14 @@ export class PipelineStageView {
   @ApiProperty({ description: 'The slug that names the stage; it never changes', example: 'demo' })
   stage!: string;
   @ApiProperty({ example: 'Demo' }) name!: string;
-  @ApiProperty({ minimum: 0, maximum: 100, description: 'Win probability in percent' }) probability!: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'Rotting period in days; null: never' })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 100, description: 'Win probability in percent' })
+  probability!: number;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    nullable: true,
+    description: 'Rotting period in days; null: never',
+  })
   rottenAfterDays!: number | null;
   @ApiProperty({ description: 'A retired stage takes no new deals; deals in it stay and may move out' })
   retired!: boolean;
@@ -18,6 +24,8 @@ export class PipelineView {
   @ApiProperty({ type: [PipelineStageView], description: 'In pipeline order, retired stages included' })
   stages!: PipelineStageView[];
   @ApiProperty({
+    type: 'integer',
+    minimum: -1,
     description:
       'Revision of the pipeline stream; also the ETag. -1 for the default pipeline while it is as built in',
   })

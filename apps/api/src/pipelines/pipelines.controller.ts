@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandMeta } from '@app/application';
 import { CommandResultDto } from '../http/command-result.dto';
 import { MinPosition } from '../http/min-position.decorator';
@@ -23,6 +23,7 @@ import { UpdateStageDto } from './dto/update-stage.dto';
 import { PipelineList, PipelineView } from './pipeline.view';
 import { GetPipelineQuery } from './queries/get-pipeline.query';
 import { ListPipelinesQuery } from './queries/list-pipelines.query';
+import { Allow } from '../access/access-policy';
 
 /**
  * Pipelines are configuration in the log: stages are added, renamed, re-weighted, reordered or retired, never
@@ -37,6 +38,8 @@ export class PipelinesController {
   ) {}
 
   @Post()
+  @ApiOperation({ operationId: 'definePipeline', summary: 'Define a pipeline and its stages' })
+  @Allow('configuration')
   @CommandDocs()
   @ApiCreatedResponse({ type: CommandResultDto, description: 'The pipeline was defined' })
   define(@Body() body: DefinePipelineDto, @RequestMeta() meta: CommandMeta) {
@@ -44,6 +47,8 @@ export class PipelinesController {
   }
 
   @Patch(':pipelineId')
+  @ApiOperation({ operationId: 'renamePipeline', summary: 'Rename a pipeline' })
+  @Allow('configuration')
   @CommandDocs()
   @ApiOkResponse({
     type: CommandResultDto,
@@ -58,6 +63,8 @@ export class PipelinesController {
   }
 
   @Post(':pipelineId/stages')
+  @ApiOperation({ operationId: 'addStage', summary: 'Add a stage to a pipeline' })
+  @Allow('configuration')
   @HttpCode(200)
   @CommandDocs()
   @ApiOkResponse({ type: CommandResultDto, description: 'The stage was added, after the one named or last' })
@@ -70,6 +77,11 @@ export class PipelinesController {
   }
 
   @Patch(':pipelineId/stages/:stage')
+  @ApiOperation({
+    operationId: 'updateStage',
+    summary: "Change a stage's name, probability or rotting period",
+  })
+  @Allow('configuration')
   @CommandDocs()
   @ApiOkResponse({
     type: CommandResultDto,
@@ -86,6 +98,8 @@ export class PipelinesController {
   }
 
   @Post(':pipelineId/stages/:stage/retire')
+  @ApiOperation({ operationId: 'retireStage', summary: 'Retire a stage: it takes no new deals' })
+  @Allow('configuration')
   @HttpCode(200)
   @CommandDocs()
   @ApiOkResponse({
@@ -103,6 +117,8 @@ export class PipelinesController {
   }
 
   @Put(':pipelineId/stage-order')
+  @ApiOperation({ operationId: 'reorderStages', summary: "Put a pipeline's stages in a new order" })
+  @Allow('configuration')
   @CommandDocs()
   @ApiOkResponse({ type: CommandResultDto, description: 'The stages are in the new order' })
   reorderStages(
@@ -114,6 +130,8 @@ export class PipelinesController {
   }
 
   @Get()
+  @ApiOperation({ operationId: 'listPipelines', summary: 'List the pipelines with their stages' })
+  @Allow('reads', { asOf: 'histories' })
   @QueryDocs()
   @ApiOkResponse({ type: PipelineList, description: 'Every pipeline with its stages' })
   list(@Query() _query: ReadQueryDto, @MinPosition() minPosition: bigint | undefined) {
@@ -121,6 +139,11 @@ export class PipelinesController {
   }
 
   @Get(':pipelineId')
+  @ApiOperation({
+    operationId: 'getPipeline',
+    summary: "A pipeline's configuration, or as it was at a past moment (asOf)",
+  })
+  @Allow('reads', { asOf: 'histories' })
   @QueryDocs()
   @ApiOkResponse({ type: PipelineView, description: "The pipeline's configuration; ETag holds its revision" })
   get(@Param('pipelineId', SlugPipe) pipelineId: string, @Query() query: AsOfQueryDto) {

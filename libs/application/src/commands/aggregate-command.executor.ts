@@ -14,7 +14,7 @@ import {
   idempotentEventId,
   timeOrderedUuid,
 } from '@app/event-store';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { foldHistory } from './aggregate-loader';
 import { ContentionError, IdempotencyKeyReusedError, RevisionMismatchError } from './command-errors';
 import type { CommandMeta, CommandResult } from './command-meta';
@@ -39,6 +39,14 @@ export interface AggregateCommand<C extends DomainCommand, S, E extends DomainEv
   readonly fresh?: boolean;
 }
 
+/** Watches the commands run (the API's metrics): runs each one with `run`, to which it may pass it wrapped. */
+export abstract class CommandObserver {
+  abstract observe<C extends DomainCommand, S, E extends DomainEvent>(
+    request: AggregateCommand<C, S, E>,
+    run: (request: AggregateCommand<C, S, E>) => Promise<CommandResult>,
+  ): Promise<CommandResult>;
+}
+
 /**
  * The whole command path: read the stream, fold it into state, decide, append with the expected revision.
  * Without If-Match, a command that loses a race is decided again on the new state; with If-Match, the race
@@ -47,9 +55,18 @@ export interface AggregateCommand<C extends DomainCommand, S, E extends DomainEv
  */
 @Injectable()
 export class AggregateCommandExecutor {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    @Optional() private readonly observer?: CommandObserver,
+  ) {}
 
-  async execute<C extends DomainCommand, S, E extends DomainEvent>(
+  execute<C extends DomainCommand, S, E extends DomainEvent>(
+    request: AggregateCommand<C, S, E>,
+  ): Promise<CommandResult> {
+    return this.observer ? this.observer.observe(request, (r) => this.run(r)) : this.run(request);
+  }
+
+  private async run<C extends DomainCommand, S, E extends DomainEvent>(
     request: AggregateCommand<C, S, E>,
   ): Promise<CommandResult> {
     const { streamId, aggregateId, decider, meta } = request;
@@ -67,6 +84,11 @@ export class AggregateCommandExecutor {
       }
       const now = new Date().toISOString();
       const events = decider.decide(await request.command(now, state), state);
+      // A command that creates its aggregate (it was decided on one that does not exist) is at revision -1:
+      // If-Match with any other revision is a precondition that does not hold, not one to ignore.
+      if (meta.expectedRevision !== undefined && meta.expectedRevision !== -1 && isAbsent(state)) {
+        throw new RevisionMismatchError(meta.expectedRevision, -1);
+      }
       if (events.length === 0) {
         // Nothing to change (a patch that sets what is already there): the answer is where the aggregate is.
         const last = history[history.length - 1];
@@ -103,6 +125,8 @@ function toNewEvent(streamId: string, now: string, meta: CommandMeta) {
     metadata: {
       occurredAt: now,
       actor: meta.actor,
+      ...(meta.actorKeyId === undefined ? {} : { actorKeyId: meta.actorKeyId }),
+      ...(meta.onBehalfOf === undefined ? {} : { onBehalfOf: meta.onBehalfOf }),
       correlationId: meta.correlationId,
       causationId: meta.commandId,
       schemaVersion: EVENT_SCHEMA_VERSIONS[event.type as SalesEventType] ?? 1,
@@ -122,7 +146,13 @@ function answeredBefore(
   aggregateId: string,
   idempotency: NonNullable<CommandMeta['idempotency']>,
 ): CommandResult | undefined {
-  const written = history.filter((e) => e.metadata['idempotencyKey'] === idempotency.key);
+  const written = history.filter(
+    (e) =>
+      e.metadata['idempotencyKey'] === idempotency.key ||
+      (idempotency.unscoped !== undefined &&
+        e.metadata['actorKeyId'] === undefined &&
+        e.metadata['idempotencyKey'] === idempotency.unscoped),
+  );
   const last = written[written.length - 1];
   if (!last) return undefined;
   if (last.metadata['requestFingerprint'] !== idempotency.fingerprint) throw new IdempotencyKeyReusedError();

@@ -4,10 +4,18 @@ import { LeadCommands } from '../use-cases/lead-commands';
 import { PipelineCommands } from '../use-cases/pipeline-commands';
 import { AggregateCommandExecutor } from './aggregate-command.executor';
 import { AggregateLoader } from './aggregate-loader';
+import { KeyedIds } from './keyed-ids';
 
 /** The command path and the use cases every command handler and the automation call, one place for each. */
 @Module({
-  providers: [AggregateCommandExecutor, AggregateLoader, LeadCommands, DealCommands, PipelineCommands],
+  providers: [
+    AggregateCommandExecutor,
+    AggregateLoader,
+    KeyedIds,
+    LeadCommands,
+    DealCommands,
+    PipelineCommands,
+  ],
   exports: [AggregateCommandExecutor, AggregateLoader, LeadCommands, DealCommands, PipelineCommands],
 })
 export class CommandsModule {}

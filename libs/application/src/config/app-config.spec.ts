@@ -15,6 +15,20 @@ describe('loadConfig', () => {
       runProjections: true,
       projectionThread: true,
       pollIntervalMs: 200,
+      logLevel: 'info',
+      logFormat: 'json',
+      readyMaxLag: 1000,
+      edge: {
+        rateLimitPerKey: 200_000,
+        rateLimitPerAddress: 200_000,
+        rateLimitWindowMs: 10_000,
+        corsOrigins: [],
+        trustProxy: [],
+        requestTimeoutMs: 30_000,
+        headersTimeoutMs: 10_000,
+        keepAliveTimeoutMs: 72_000,
+        connectionTimeoutMs: 0,
+      },
     });
   });
 
@@ -72,6 +86,35 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ EVENT_STORE: 'postgres' })).toThrow(
       'EVENT_STORE must be sqlite or eventstoredb',
     );
+  });
+
+  it('reads the log level and format and the readiness bound, and refuses others', () => {
+    expect(loadConfig({ LOG_LEVEL: 'debug', LOG_FORMAT: 'pretty', READY_MAX_LAG: '0' })).toMatchObject({
+      logLevel: 'debug',
+      logFormat: 'pretty',
+      readyMaxLag: 0,
+    });
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(
+      'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got "verbose"',
+    );
+    expect(() => loadConfig({ LOG_FORMAT: 'text' })).toThrow('LOG_FORMAT must be one of json, pretty');
+    expect(() => loadConfig({ READY_MAX_LAG: 'lots' })).toThrow('READY_MAX_LAG must be an integer');
+  });
+
+  it('takes ADMIN_API_KEY as a secret of 32 printable characters or more, and never echoes a bad one', () => {
+    const secret = 'a-long-enough-admin-secret-0123456789';
+    expect(loadConfig({ ADMIN_API_KEY: secret }).adminApiKey).toBe(secret);
+    expect(loadConfig({ ADMIN_API_KEY: '' }).adminApiKey).toBeUndefined();
+    for (const bad of ['short-secret', `${'x'.repeat(20)} ${'y'.repeat(20)}`]) {
+      let message = '';
+      try {
+        loadConfig({ ADMIN_API_KEY: bad });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toContain('ADMIN_API_KEY must be 32 to 512 printable ASCII characters');
+      expect(message).not.toContain(bad);
+    }
   });
 
   it('refuses a port out of range', () => {

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { MIN_SECRET_LENGTH } from '../access/secrets';
+import { type EdgeConfig, edgeConfigOf } from './edge-config';
 
 /** The service's settings, read from the environment once at start. */
 export interface AppConfig {
@@ -30,7 +32,24 @@ export interface AppConfig {
   readonly projectionThread: boolean;
   /** How often log followers look for events written by other processes (POLL_INTERVAL_MS, default 200). */
   readonly pollIntervalMs: number;
+  /** The least severe log lines written (LOG_LEVEL: trace, debug, info, warn, error, fatal, silent; default info). */
+  readonly logLevel: LogLevelName;
+  /** JSON lines, or coloured lines for a person at a terminal (LOG_FORMAT: json or pretty; default json). */
+  readonly logFormat: 'json' | 'pretty';
+  /** GET /health/ready is 503 while a projection is more events than this behind the log (READY_MAX_LAG, default 1000). */
+  readonly readyMaxLag: number;
+  /**
+   * The secret of an admin API key that exists from the start (ADMIN_API_KEY, at least 32 characters): issued
+   * by the first start that sees it. Without it, the first start on an empty key store makes an admin key and
+   * writes it to DATA_DIR/admin-api-key.
+   */
+  readonly adminApiKey?: string;
+  /** Rate limits, CORS, trusted proxies and HTTP timeouts (edge-config.ts). */
+  readonly edge: EdgeConfig;
 }
+
+export const LOG_LEVEL_NAMES = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevelName = (typeof LOG_LEVEL_NAMES)[number];
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -65,6 +84,14 @@ export function loadConfig(env: Env): AppConfig {
     return raw;
   };
 
+  const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if ((values as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+    return fallback;
+  };
+
   const flag = (name: string, fallback: boolean): boolean => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
@@ -85,9 +112,28 @@ export function loadConfig(env: Env): AppConfig {
     runProjections: flag('RUN_PROJECTIONS', true),
     projectionThread: flag('PROJECTION_THREAD', true),
     pollIntervalMs: integer('POLL_INTERVAL_MS', 200, 10, 60000),
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVEL_NAMES, 'info'),
+    logFormat: oneOf('LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
+    readyMaxLag: integer('READY_MAX_LAG', 1000, 0, 1_000_000_000),
+    ...adminApiKeyOf(env, problems),
+    edge: edgeConfigOf(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** ADMIN_API_KEY, checked like a secret the service would make: long enough, and only what a header can carry. */
+function adminApiKeyOf(env: Env, problems: string[]): Pick<AppConfig, 'adminApiKey'> {
+  const secret = env['ADMIN_API_KEY'];
+  if (secret === undefined || secret === '') return {};
+  if (secret.length < MIN_SECRET_LENGTH || secret.length > 512 || !/^[\x21-\x7e]+$/.test(secret)) {
+    // Never the value itself: it is a secret.
+    problems.push(
+      `ADMIN_API_KEY must be ${MIN_SECRET_LENGTH} to 512 printable ASCII characters without spaces (a random secret)`,
+    );
+    return {};
+  }
+  return { adminApiKey: secret };
 }
 
 function eventStoreOf(env: Env, problems: string[]): AppConfig['eventStore'] {

@@ -5,6 +5,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from '../config/app-config';
 import { AppConfigModule } from '../config/app-config.module';
+import { PinoLoggerService, createLogger } from '../logging/logger';
 import { StorageModule } from '../storage/storage.module';
 import { AppendRelay, type ThreadMessage } from './projection-thread';
 import { ReadSideModule } from './read-side.module';
@@ -24,7 +25,7 @@ class ProjectionWorkerModule {
 async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   const { config } = workerData as { config: AppConfig };
   const app = await NestFactory.createApplicationContext(ProjectionWorkerModule.forRoot(config), {
-    logger: ['error', 'warn'],
+    logger: new PinoLoggerService(await createLogger(config)),
     abortOnError: false,
   });
   await app.init();

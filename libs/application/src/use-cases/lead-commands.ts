@@ -7,12 +7,12 @@ import {
   type UpdateLead,
   leadDecider,
   leadStream,
-  nameBasedUuid,
 } from '@app/domain';
 import { timeOrderedUuid } from '@app/event-store';
 import { Injectable } from '@nestjs/common';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import type { CommandMeta, CommandResult } from '../commands/command-meta';
+import { KeyedIds } from '../commands/keyed-ids';
 
 /** Namespace of lead ids derived from idempotency keys, so that a keyed retry captures the same lead. */
 const LEAD_FROM_KEY_NAMESPACE = '8e0f4b2a-3c71-4d95-a6e8-0b9d2c7f5a13';
@@ -22,14 +22,19 @@ type Input<C extends LeadCommand> = Omit<C['data'], 'leadId'>;
 /** The lead use cases: capture, verdicts, corrections, reactivation. */
 @Injectable()
 export class LeadCommands {
-  constructor(private readonly executor: AggregateCommandExecutor) {}
+  constructor(
+    private readonly executor: AggregateCommandExecutor,
+    private readonly earlier: KeyedIds,
+  ) {}
 
-  capture(input: Input<CaptureLead> & { readonly leadId?: string }, meta: CommandMeta) {
+  async capture(input: Input<CaptureLead> & { readonly leadId?: string }, meta: CommandMeta) {
     // A lead id made up here names a stream that cannot exist yet: append without reading it first.
     const fresh = input.leadId === undefined && meta.idempotency === undefined;
     const leadId = (
       input.leadId ??
-      (meta.idempotency ? nameBasedUuid(LEAD_FROM_KEY_NAMESPACE, meta.idempotency.key) : timeOrderedUuid())
+      (meta.idempotency
+        ? await this.earlier.idFromKey(LEAD_FROM_KEY_NAMESPACE, meta.idempotency, leadStream)
+        : timeOrderedUuid())
     ).toLowerCase();
     return this.execute(leadId, meta, { type: 'CaptureLead', data: { ...input, leadId } }, fresh);
   }

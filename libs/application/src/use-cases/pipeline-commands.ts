@@ -7,7 +7,6 @@ import {
   type ReorderPipelineStages,
   type RetirePipelineStage,
   type UpdatePipelineStage,
-  nameBasedUuid,
   pipelineDecider,
   pipelineStream,
 } from '@app/domain';
@@ -16,6 +15,7 @@ import { Injectable } from '@nestjs/common';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import { AggregateLoader } from '../commands/aggregate-loader';
 import type { CommandMeta, CommandResult } from '../commands/command-meta';
+import { KeyedIds } from '../commands/keyed-ids';
 
 /** Namespace of pipeline ids derived from idempotency keys. */
 const PIPELINE_FROM_KEY_NAMESPACE = '3b6f0d52-9e1a-4c7d-8f25-6a0e4b9c1d37';
@@ -29,6 +29,7 @@ export class PipelineCommands {
   constructor(
     private readonly executor: AggregateCommandExecutor,
     private readonly loader: AggregateLoader,
+    private readonly earlier: KeyedIds,
   ) {}
 
   /** A pipeline's configuration as it stands now (the default pipeline always exists). */
@@ -36,10 +37,10 @@ export class PipelineCommands {
     return (await this.loader.load(pipelineStream(pipelineId), pipelineDecider(pipelineId))).state;
   }
 
-  define(input: Input<DefinePipeline> & { readonly pipelineId?: string }, meta: CommandMeta) {
+  async define(input: Input<DefinePipeline> & { readonly pipelineId?: string }, meta: CommandMeta) {
     // Without an id, a keyed request names the same pipeline on every retry.
     const made = meta.idempotency
-      ? nameBasedUuid(PIPELINE_FROM_KEY_NAMESPACE, meta.idempotency.key)
+      ? await this.earlier.idFromKey(PIPELINE_FROM_KEY_NAMESPACE, meta.idempotency, pipelineStream)
       : timeOrderedUuid();
     const { pipelineId = made, ...rest } = input;
     return this.execute(pipelineId, meta, { type: 'DefinePipeline', data: { ...rest, pipelineId } });

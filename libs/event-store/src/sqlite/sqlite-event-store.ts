@@ -31,6 +31,8 @@ interface PendingAppend {
   readonly expectedRevision: ExpectedRevision;
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
+  /** performance.now() when the append was requested. */
+  readonly requestedAt: number;
 }
 
 export interface SqliteEventStoreStats {
@@ -38,6 +40,16 @@ export interface SqliteEventStoreStats {
   readonly appends: number;
   /** Write transactions committed: fewer than appends when group commit coalesced them. */
   readonly transactions: number;
+}
+
+/** A group commit, as `onCommitted` listeners hear of it (metrics). */
+export interface SqliteCommit {
+  /** Appends the transaction held: written, recognised as retries, or refused by their revision check. */
+  readonly appends: number;
+  /** False when the transaction failed, and every append in it with it. */
+  readonly committed: boolean;
+  /** For each append, milliseconds from its request to the end of the transaction (durable when committed). */
+  readonly latenciesMs: readonly number[];
 }
 
 const SCHEMA = `
@@ -71,6 +83,7 @@ export class SqliteEventStore extends EventStore {
   readonly gaplessPositions = true;
   private readonly statements: ReturnType<SqliteEventStore['prepare']>;
   private readonly listeners = new Set<(head: Position) => void>();
+  private readonly commitListeners = new Set<(commit: SqliteCommit) => void>();
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
@@ -126,6 +139,7 @@ export class SqliteEventStore extends EventStore {
         expectedRevision: options.expectedRevision ?? 'any',
         resolve,
         reject,
+        requestedAt: performance.now(),
       });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
@@ -168,6 +182,7 @@ export class SqliteEventStore extends EventStore {
         cause: error,
       });
       for (const append of batch) append.reject(failure);
+      this.committed(batch, false);
       return;
     }
 
@@ -182,6 +197,30 @@ export class SqliteEventStore extends EventStore {
       }
     });
     if (outcomes.some((o) => o.ok)) this.notify(BigInt(head));
+    this.committed(batch, true);
+  }
+
+  /** Hears of every write transaction once it ended: how many appends it held and how long each waited. */
+  onCommitted(listener: (commit: SqliteCommit) => void): Unsubscribe {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  private committed(batch: readonly PendingAppend[], committed: boolean): void {
+    if (this.commitListeners.size === 0) return;
+    const now = performance.now();
+    const commit: SqliteCommit = {
+      appends: batch.length,
+      committed,
+      latenciesMs: batch.map((append) => now - append.requestedAt),
+    };
+    for (const listener of this.commitListeners) {
+      try {
+        listener(commit);
+      } catch {
+        // A listener only watches: what it fails at must not reach the appends.
+      }
+    }
   }
 
   /** Writes one append inside the batch's transaction; throws a refusal to roll back just this append. */

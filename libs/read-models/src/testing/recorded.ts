@@ -1,5 +1,7 @@
 import {
   EVENT_SCHEMA_VERSIONS,
+  apiKeyStream,
+  isAccessEvent,
   type SalesEvent,
   dealStream,
   isDealEvent,
@@ -20,7 +22,9 @@ export function recorded(events: readonly SalesEvent[], start = Date.UTC(2026, 2
       ? leadStream(event.data.leadId)
       : isDealEvent(event)
         ? dealStream(event.data.dealId)
-        : pipelineStream(event.data.pipelineId);
+        : isAccessEvent(event)
+          ? apiKeyStream(event.data.keyId)
+          : pipelineStream(event.data.pipelineId);
     const revision = revisions.get(streamId) ?? 0;
     revisions.set(streamId, revision + 1);
     return {

@@ -1,0 +1,11 @@
+import { AccessModule } from '@app/application';
+import { Module } from '@nestjs/common';
+import { IssueKeyHandler, RevokeKeyHandler } from './keys.commands';
+import { KeysController } from './keys.controller';
+
+@Module({
+  imports: [AccessModule],
+  controllers: [KeysController],
+  providers: [IssueKeyHandler, RevokeKeyHandler],
+})
+export class AdminModule {}
