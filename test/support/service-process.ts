@@ -41,10 +41,15 @@ export async function startService(
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the service did not start:\n${output}`)), 20_000);
+    let started = false;
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
+      // Once started, the output is only kept: matching it again at every line (a log line per request)
+      // would cost the test or benchmark process time in proportion to all the output so far.
+      if (started) return;
       const match = ready.exec(output);
       if (match) {
+        started = true;
         clearTimeout(timer);
         resolve(match[1] === undefined ? '' : `http://127.0.0.1:${match[1]}`);
       }

@@ -6,17 +6,24 @@ import pino, { type DestinationStream, type Level, type Logger, type LoggerOptio
  * Never written, whatever a log call is given: credentials, and what a request or an event carries. The
  * service logs none of these; this is the net under a mistake.
  */
+/**
+ * What is never written, should a caller pass it: named paths only, as wildcards made the redaction a
+ * measurable part of every request's log line.
+ */
 const REDACTED = [
   'authorization',
-  '*.authorization',
-  '*.headers.authorization',
-  '*.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'request.headers.authorization',
+  'request.headers.cookie',
+  'request.body',
   'secret',
-  '*.secret',
   'apiKey',
-  '*.apiKey',
+  'key',
   'body',
-  '*.body',
+  'req.body',
 ];
 
 const OPTIONS: LoggerOptions = {
