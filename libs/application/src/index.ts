@@ -22,3 +22,4 @@ export * from './access/mongodb-key-store';
 export * from './access/secrets';
 export * from './access/api-keys';
 export * from './access/access.module';
+export * from './config/settings';

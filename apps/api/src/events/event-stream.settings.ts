@@ -1,4 +1,4 @@
-import { ConfigError } from '@app/application';
+import { ConfigError, integerSettings } from '@app/application';
 
 /** Settings of GET /events, read from the environment at start like the rest of the configuration. */
 export interface EventStreamSettings {
@@ -43,16 +43,8 @@ export function loadEventStreamSettings(
     }
     return value;
   };
-  const count = (name: string, fallback: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw.trim());
-    if (!/^\d+$/.test(raw.trim()) || value < 1 || value > max) {
-      problems.push(`${name} must be an integer from 1 to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  };
+  const integer = integerSettings(env, problems);
+  const count = (name: string, fallback: number, max: number): number => integer(name, fallback, 1, max);
   const settings: EventStreamSettings = {
     heartbeatMs: milliseconds('SSE_HEARTBEAT_MS', 15_000),
     slowConsumerMs: milliseconds('SSE_SLOW_CONSUMER_MS', 30_000),

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { MIN_SECRET_LENGTH } from '../access/secrets';
 import { type EdgeConfig, edgeConfigOf } from './edge-config';
+import { type Env, integerSettings } from './settings';
 
 /** The service's settings, read from the environment once at start. */
 export interface AppConfig {
@@ -58,22 +59,11 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** Reads and checks every setting; a bad value stops the start with a message naming it. */
 export function loadConfig(env: Env): AppConfig {
   const problems: string[] = [];
 
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw.trim());
-    if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  };
+  const integer = integerSettings(env, problems);
   const text = (name: string, fallback: string): string => {
     const raw = env[name];
     if (raw === undefined) return fallback;

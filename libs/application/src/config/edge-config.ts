@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { type Env, integerSettings } from './settings';
 
 /**
  * How the HTTP server meets its clients: rate limits, cross-origin access, the proxies it trusts and how long
@@ -31,24 +32,13 @@ export interface EdgeConfig {
   readonly connectionTimeoutMs: number;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 const HOUR_MS = 3_600_000;
 /** What an Origin header holds: a scheme, a host and maybe a port, nothing else. */
 const ORIGIN = /^https?:\/\/(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
 
 /** Reads the edge settings, adding a line naming each bad one to `problems`. */
 export function edgeConfigOf(env: Env, problems: string[]): EdgeConfig {
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw.trim());
-    if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  };
+  const integer = integerSettings(env, problems);
   const list = (name: string): string[] =>
     (env[name] ?? '')
       .split(',')
