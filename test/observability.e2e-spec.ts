@@ -2,12 +2,12 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '@app/application';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../apps/api/src/app.factory';
 import { Metrics } from '../apps/api/src/observability/metrics';
 import {
   TEST_ADMIN_KEY,
+  testConfig,
   httpWithKey,
   lead,
   newDataDir,
@@ -41,16 +41,7 @@ async function startLoggedApp(env: Record<string, string> = {}): Promise<LoggedA
       callback();
     },
   });
-  const app = await createApp(
-    loadConfig({
-      DATA_DIR: dataDir,
-      PORT: '0',
-      AUTO_CREATE_DEALS: 'false',
-      ADMIN_API_KEY: TEST_ADMIN_KEY,
-      ...env,
-    }),
-    { logDestination: destination },
-  );
+  const app = await createApp(testConfig(dataDir, env), { logDestination: destination });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,

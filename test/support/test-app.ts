@@ -46,20 +46,24 @@ export const newDataDir = (): string => mkdtempSync(join(tmpdir(), 'sales-pipeli
 export const removeDataDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
 
 /**
+ * The settings of a test app: on this data directory, any free port, the automation off, TEST_ADMIN_KEY as
+ * the admin key; `env` adds or overrides.
+ */
+export const testConfig = (dataDir: string, env: Record<string, string> = {}) =>
+  loadConfig({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    AUTO_CREATE_DEALS: 'false',
+    ADMIN_API_KEY: TEST_ADMIN_KEY,
+    ...env,
+  });
+
+/**
  * The real application on a temporary embedded store, as a client meets it over HTTP. The lead-to-deal
  * automation is off unless a test turns it on, so that tests can create deals by hand.
  */
 export async function startApp(dataDir = newDataDir(), env: Record<string, string> = {}): Promise<TestApp> {
-  const app = await createApp(
-    loadConfig({
-      DATA_DIR: dataDir,
-      PORT: '0',
-      AUTO_CREATE_DEALS: 'false',
-      ADMIN_API_KEY: TEST_ADMIN_KEY,
-      ...env,
-    }),
-    { logger: false },
-  );
+  const app = await createApp(testConfig(dataDir, env), { logger: false });
   // Every answer is checked against the OpenAPI document; close() fails listing the ones that break it.
   const contract = recordContract(app);
   return {

@@ -175,7 +175,6 @@ export class ApiKeys {
       throw error;
     }
     await this.keys.activate(keyId);
-    const key = (await this.keys.get(keyId)) ?? { ...stored, active: true };
-    return { result, key, secret };
+    return { result, key: { ...stored, active: true }, secret };
   }
 }

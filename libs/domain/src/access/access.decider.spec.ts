@@ -8,33 +8,26 @@ const t0 = '2026-03-01T10:00:00.000Z';
 const t1 = '2026-03-02T11:00:00.000Z';
 const spec = deciderSpec(apiKeyDecider(keyId));
 
+/** The grants of the key the tests issue, unless they say otherwise. */
+const GRANTS: IssueApiKey['data'] = {
+  keyId,
+  name: 'crm-sync',
+  roles: ['service'],
+  commands: false,
+  actOnBehalf: false,
+  personalData: false,
+};
+
 const issue = (data: Partial<IssueApiKey['data']> = {}): IssueApiKey => ({
   type: 'IssueApiKey',
-  data: {
-    keyId,
-    name: 'crm-sync',
-    roles: ['service'],
-    commands: false,
-    actOnBehalf: false,
-    personalData: false,
-    ...data,
-  },
+  data: { ...GRANTS, ...data },
   metadata: { now: t0 },
 });
 const revoke: RevokeApiKey = { type: 'RevokeApiKey', data: { keyId }, metadata: { now: t1 } };
 
 const issued = (data: Partial<ApiKeyIssued['data']> = {}): AccessEvent => ({
   type: 'ApiKeyIssued',
-  data: {
-    keyId,
-    name: 'crm-sync',
-    roles: ['service'],
-    commands: false,
-    actOnBehalf: false,
-    personalData: false,
-    issuedAt: t0,
-    ...data,
-  },
+  data: { ...GRANTS, issuedAt: t0, ...data },
 });
 
 describe('API key decider', () => {
