@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_SCORING_RULES } from '@app/domain';
 import { type ServiceProcess, callService, startService, stopService } from './support/service-process';
 import { ADMIN_AUTHORIZATION } from './support/test-keys';
 import {
@@ -67,6 +68,53 @@ const pipeline = async (t: TestApp) =>
   ).body.id as string;
 const capturedLead = async (t: TestApp) =>
   (await t.http().post('/leads').send(lead()).expect(201)).body.id as string;
+const followUp = () => ({ type: 'call', subject: 'Call back', dueAt: '2031-05-04T09:30:00Z' });
+
+/** The interaction routes of a lead or of a deal, each on a fresh one (with an open activity where needed). */
+const interactionCases = (kind: 'lead' | 'deal'): RouteCase[] => {
+  const make = (t: TestApp) => (kind === 'lead' ? capturedLead(t) : deal(t));
+  const withActivity = async (t: TestApp) => {
+    const id = await make(t);
+    const scheduled = await t.http().post(`/${kind}s/${id}/activities`).send(followUp()).expect(201);
+    return `/${kind}s/${id}/activities/${scheduled.body.id as string}`;
+  };
+  const base = `/${kind}s/{${kind}Id}`;
+  return [
+    {
+      method: 'post',
+      route: `${base}/notes`,
+      access: 'commands',
+      call: async (t) => ({ path: `/${kind}s/${await make(t)}/notes`, body: { text: 'spoke to them' } }),
+    },
+    {
+      method: 'post',
+      route: `${base}/activities`,
+      access: 'commands',
+      call: async (t) => ({ path: `/${kind}s/${await make(t)}/activities`, body: followUp() }),
+    },
+    {
+      method: 'post',
+      route: `${base}/activities/{activityId}/complete`,
+      access: 'commands',
+      call: async (t) => ({ path: `${await withActivity(t)}/complete`, body: { outcome: 'reached' } }),
+    },
+    {
+      method: 'post',
+      route: `${base}/activities/{activityId}/reschedule`,
+      access: 'commands',
+      call: async (t) => ({
+        path: `${await withActivity(t)}/reschedule`,
+        body: { dueAt: '2031-05-05T09:30:00Z' },
+      }),
+    },
+    {
+      method: 'post',
+      route: `${base}/activities/{activityId}/cancel`,
+      access: 'commands',
+      call: async (t) => ({ path: `${await withActivity(t)}/cancel`, body: {} }),
+    },
+  ];
+};
 
 const CASES: readonly RouteCase[] = [
   {
@@ -211,6 +259,21 @@ const CASES: readonly RouteCase[] = [
     call: async (t) => ({ path: `/deals/${await deal(t)}/history` }),
   },
   {
+    method: 'get',
+    route: '/deals?asOf',
+    access: 'histories',
+    call: () => ({ path: `/deals?rotting=true&asOf=${encodeURIComponent(new Date().toISOString())}` }),
+  },
+  ...interactionCases('lead'),
+  ...interactionCases('deal'),
+  { method: 'get', route: '/activities', access: 'reads', call: () => ({ path: '/activities?due=overdue' }) },
+  {
+    method: 'get',
+    route: '/activities?asOf',
+    access: 'histories',
+    call: () => ({ path: `/activities?asOf=${encodeURIComponent(new Date().toISOString())}` }),
+  },
+  {
     method: 'post',
     route: '/pipelines',
     access: 'configuration',
@@ -267,6 +330,47 @@ const CASES: readonly RouteCase[] = [
     route: '/pipelines/{pipelineId}?asOf',
     access: 'histories',
     call: () => ({ path: `/pipelines/default?asOf=${encodeURIComponent(new Date().toISOString())}` }),
+  },
+  {
+    method: 'put',
+    route: '/scoring/rules',
+    access: 'configuration',
+    // The rule set in effect, sent again: allowed, and nothing changes for the other cases.
+    call: () => ({ path: '/scoring/rules', body: DEFAULT_SCORING_RULES }),
+  },
+  { method: 'get', route: '/scoring/rules', access: 'reads', call: () => ({ path: '/scoring/rules' }) },
+  {
+    method: 'get',
+    route: '/scoring/rules?asOf',
+    access: 'histories',
+    call: () => ({ path: `/scoring/rules?asOf=${encodeURIComponent(new Date().toISOString())}` }),
+  },
+  {
+    method: 'get',
+    route: '/leads/{leadId}/score',
+    access: 'reads',
+    call: async (t) => ({ path: `/leads/${await capturedLead(t)}/score` }),
+  },
+  {
+    method: 'get',
+    route: '/leads/{leadId}/score?asOf',
+    access: 'histories',
+    call: async (t) => {
+      const leadId = await capturedLead(t);
+      return { path: `/leads/${leadId}/score?asOf=${encodeURIComponent(await momentBetween())}` };
+    },
+  },
+  {
+    method: 'get',
+    route: '/leads?sort=score',
+    access: 'reads',
+    call: () => ({ path: '/leads?sort=score&band=hot' }),
+  },
+  {
+    method: 'get',
+    route: '/analytics/funnel?groupBy=band',
+    access: 'analytics',
+    call: () => ({ path: '/analytics/funnel?groupBy=band' }),
   },
   ...(['pipeline', 'funnel', 'stages', 'forecast', 'losses'] as const).map((report): RouteCase => ({
     method: 'get',

@@ -216,6 +216,7 @@ describe('Reports on a scripted dataset: pipeline, stages, forecast, losses, fun
       probability,
       retired,
       openDeals: 0,
+      rottingDeals: 0,
       values: [],
     });
     const row = (
@@ -224,7 +225,7 @@ describe('Reports on a scripted dataset: pipeline, stages, forecast, losses, fun
       probability: number,
       values: { currency: string; total: number; weighted: number }[],
       retired = false,
-    ) => ({ stage, name, probability, retired, openDeals: values.length, values });
+    ) => ({ stage, name, probability, retired, openDeals: values.length, rottingDeals: 0, values });
     const none = { deals: 0, values: [] };
 
     it('default pipeline now: overrides, reverts, reopen, value and currency changes, a deal moved out', async () => {

@@ -49,7 +49,12 @@ describe('Commands over HTTP: from a captured lead to a won or lost deal', () =>
       capturedAt: expect.any(String),
       qualification: null,
       disqualification: null,
+      lastActivityAt: null,
+      nextActivity: null,
       revision: 0,
+      // The default rules: company 15, tagged 10, phone 5, interest 5.
+      score: 35,
+      band: 'warm',
     });
 
     const qualified = await t
@@ -108,6 +113,9 @@ describe('Commands over HTTP: from a captured lead to a won or lost deal', () =>
       lostReason: null,
       competitor: null,
       reopenedAt: null,
+      lastActivityAt: null,
+      nextActivity: null,
+      rottingSince: null,
       revision: 3,
     });
 

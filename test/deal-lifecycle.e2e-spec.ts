@@ -97,6 +97,9 @@ describe('The life of a deal: pipelines, moves, patches, reopening', () => {
         lostReason: null,
         competitor: null,
         reopenedAt: null,
+        lastActivityAt: null,
+        nextActivity: null,
+        rottingSince: null,
         revision: 0,
       });
       const [event] = await t.store.readStream(`deal-${dealId}`);

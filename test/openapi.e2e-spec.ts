@@ -257,6 +257,7 @@ describe('OpenAPI and health', () => {
       'stages',
       'forecast',
       'losses',
+      'activities',
     ]);
     projections.forEach((p) => expect(p).toMatchObject({ checkpoint: captured.body.position, lag: 0 }));
   });
@@ -423,7 +424,7 @@ describe('The OpenAPI document as a contract a client can generate from', () => 
         });
       }
       for (const parameter of (operation.parameters ?? []).filter((p) => p.in === 'path')) {
-        const expected = ['leadId', 'dealId', 'keyId'].includes(parameter.name!)
+        const expected = ['leadId', 'dealId', 'keyId', 'activityId'].includes(parameter.name!)
           ? { type: 'string', format: 'uuid' }
           : { type: 'string', pattern: expect.any(String) };
         expect({ route, parameter: parameter.name, schema: parameter.schema }).toEqual({

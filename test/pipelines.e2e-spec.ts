@@ -418,17 +418,34 @@ describe('Pipelines: configuration in the log', () => {
       .get(`/analytics/pipeline?pipelineId=retiring&minPosition=${retired.position}`)
       .expect(200);
     expect(holding.body.stages).toEqual([
-      { stage: 'first', name: 'First', probability: 20, retired: false, openDeals: 0, values: [] },
+      {
+        stage: 'first',
+        name: 'First',
+        probability: 20,
+        retired: false,
+        openDeals: 0,
+        rottingDeals: 0,
+        values: [],
+      },
       {
         stage: 'old',
         name: 'Old',
         probability: 50,
         retired: true,
         openDeals: 1,
+        rottingDeals: 0,
         // 1001 x 50% = 500.5: halves up.
         values: [{ currency: 'EUR', total: 1_001, weighted: 501 }],
       },
-      { stage: 'last', name: 'Last', probability: 90, retired: false, openDeals: 0, values: [] },
+      {
+        stage: 'last',
+        name: 'Last',
+        probability: 90,
+        retired: false,
+        openDeals: 0,
+        rottingDeals: 0,
+        values: [],
+      },
     ]);
 
     // The deal may move out of the retired stage, never back in.
@@ -782,6 +799,7 @@ describe('The default pipeline, configured like any other', () => {
       probability: 85,
       retired: false,
       openDeals: 1,
+      rottingDeals: 0,
       values: [{ currency: 'EUR', total: 10_000, weighted: 8_500 }],
     });
     const list = await t.http().get(`/pipelines?minPosition=${changed.body.position}`).expect(200);

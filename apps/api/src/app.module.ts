@@ -9,12 +9,14 @@ import { AuditModule } from './audit/audit.module';
 import { DealsModule } from './deals/deals.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { InteractionsModule } from './interactions/interactions.module';
 import { BodyPipe } from './http/body.pipe';
 import { ProblemFilter } from './http/problem.filter';
 import { ReadGateModule } from './read-side/read-gate';
 import { LeadsModule } from './leads/leads.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
+import { ScoringModule } from './scoring/scoring.module';
 
 @Module({})
 export class AppModule {
@@ -29,7 +31,9 @@ export class AppModule {
         ReadGateModule,
         LeadsModule,
         DealsModule,
+        InteractionsModule,
         PipelinesModule,
+        ScoringModule,
         AnalyticsModule,
         AuditModule,
         ObservabilityModule,

@@ -194,6 +194,14 @@ function complete(document: OpenAPIObject): void {
       description: 'Deals of qualified leads through the stages of a pipeline to won or lost',
     },
     { name: 'pipelines', description: 'Pipelines and their stages, as configuration in the log' },
+    {
+      name: 'interactions',
+      description: 'Notes and follow-up activities on leads and deals, and the follow-up list',
+    },
+    {
+      name: 'scoring',
+      description: 'Lead scoring: the rule set, as configuration in the log, and each score explained',
+    },
     { name: 'analytics', description: 'Reports: pipeline, funnel, stages, forecast and losses' },
     { name: 'audit', description: 'The tamper-evidence of the event log' },
     { name: 'events', description: 'The event log for services: a Server-Sent Events stream or pages' },

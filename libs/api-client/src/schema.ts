@@ -125,7 +125,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List deals, newest first, a page at a time */
+    /** List deals, newest first, a page at a time; now or as of a past moment (asOf) */
     get: operations['listDeals'];
     put?: never;
     /** Create a deal for a qualified lead */
@@ -273,6 +273,220 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/leads/{leadId}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a note to a lead */
+    post: operations['addLeadNote'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/leads/{leadId}/activities': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Schedule an activity (a call, meeting, email or task) on a lead
+     * @description Not on a disqualified lead (409 LEAD_ALREADY_DISQUALIFIED); an activityId it has already is 409
+     */
+    post: operations['scheduleLeadActivity'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/leads/{leadId}/activities/{activityId}/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Complete an open activity of a lead
+     * @description Also once the lead is disqualified; 409 ACTIVITY_NOT_OPEN once done or cancelled, 404 ACTIVITY_NOT_FOUND for an activity the lead does not have
+     */
+    post: operations['completeLeadActivity'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/leads/{leadId}/activities/{activityId}/reschedule': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Move an open activity of a lead to another due time
+     * @description Not once the lead is disqualified (409); the due time it has already records nothing
+     */
+    post: operations['rescheduleLeadActivity'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/leads/{leadId}/activities/{activityId}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel an open activity of a lead
+     * @description Also once the lead is disqualified
+     */
+    post: operations['cancelLeadActivity'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/deals/{dealId}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a note to a deal */
+    post: operations['addDealNote'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/deals/{dealId}/activities': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Schedule an activity (a call, meeting, email or task) on a deal
+     * @description Not on a won or lost deal (409 DEAL_ALREADY_CLOSED); an activityId it has already is 409
+     */
+    post: operations['scheduleDealActivity'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/deals/{dealId}/activities/{activityId}/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Complete an open activity of a deal
+     * @description Also once the deal is closed; 409 ACTIVITY_NOT_OPEN once done or cancelled, 404 ACTIVITY_NOT_FOUND for an activity the deal does not have
+     */
+    post: operations['completeDealActivity'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/deals/{dealId}/activities/{activityId}/reschedule': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Move an open activity of a deal to another due time
+     * @description Not once the deal is closed (409); the due time it has already records nothing
+     */
+    post: operations['rescheduleDealActivity'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/deals/{dealId}/activities/{activityId}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel an open activity of a deal
+     * @description Also once the deal is closed
+     */
+    post: operations['cancelDealActivity'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/activities': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The follow-up list: activities of leads and deals, earliest due first, a page at a time
+     * @description Filters combine. due is relative to the list's moment (now, or asOf), in UTC: overdue = open and due before that moment; today = due within that moment's UTC day; week = due from the start of that UTC day to 7 days later. Ties on the due time are ordered by activityId.
+     */
+    get: operations['listActivities'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/pipelines': {
     parameters: {
       query?: never;
@@ -377,6 +591,47 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/scoring/rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The rule set in effect, or the one in effect at a past moment (asOf) */
+    get: operations['getScoringRules'];
+    /**
+     * Define the rule set every lead is scored with
+     * @description The whole rule set, which replaces the one in effect for every lead, past interactions included: lists and reports show the new scores once the lead list is rebuilt from the log (wait with the position answered as minPosition). The answer is { id: "scoring-rules", revision, position }; the rule set in effect sent again changes nothing and answers where the stream stands. A rule set the rules refuse is 400 INVALID_SCORING_RULES naming the field (fit[2].equals...).
+     */
+    put: operations['defineScoringRules'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/leads/{leadId}/score': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A lead's score and every rule that made it, now or at a past moment (asOf)
+     * @description Computed from the lead's own events and the rule set in effect at the moment (asOf: the rule set and the events of then); engagement points decay to that moment
+     */
+    get: operations['getLeadScore'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/analytics/pipeline': {
     parameters: {
       query?: never;
@@ -401,7 +656,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Funnel report per lead source */
+    /** Funnel report per lead source, or per score band (groupBy=band) */
     get: operations['getFunnelReport'];
     put?: never;
     post?: never;
@@ -785,6 +1040,17 @@ export interface components {
       /** Format: date-time */
       disqualifiedAt: string;
     };
+    NextActivityView: {
+      /** Format: uuid */
+      activityId: string;
+      /** @enum {string} */
+      type: 'call' | 'meeting' | 'email' | 'task';
+      subject: string;
+      /** Format: date-time */
+      dueAt: string;
+      /** @description Who should do it; null: nobody yet */
+      assignee: string | null;
+    };
     LeadView: {
       /** Format: uuid */
       leadId: string;
@@ -804,8 +1070,22 @@ export interface components {
       capturedAt: string;
       qualification: components['schemas']['QualificationView'] | null;
       disqualification: components['schemas']['DisqualificationView'] | null;
+      /**
+       * Format: date-time
+       * @description The last note or completed activity; null before the first
+       */
+      lastActivityAt: string | null;
+      /** @description The open activity due first (ties by activityId); null when none is open */
+      nextActivity: components['schemas']['NextActivityView'] | null;
       /** @description Revision of the lead stream; also the ETag */
       revision: number;
+      /** @description The lead's score at the moment shown (now, asOf, or a list's moment), by the rule set in effect; GET /leads/{leadId}/score explains it */
+      score: number;
+      /**
+       * @description The score's band, by the rule set's thresholds
+       * @enum {string}
+       */
+      band: 'hot' | 'warm' | 'cold';
     };
     LeadPageView: {
       items: components['schemas']['LeadView'][];
@@ -846,6 +1126,35 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    LeadStateView: {
+      /** Format: uuid */
+      leadId: string;
+      /** @enum {string} */
+      status: 'captured' | 'qualified' | 'disqualified';
+      name: string;
+      email: string;
+      company: string | null;
+      phone: string | null;
+      source: string;
+      campaign: string | null;
+      interest: string | null;
+      tags: string[];
+      /** @description Who works the lead */
+      owner: string | null;
+      /** Format: date-time */
+      capturedAt: string;
+      qualification: components['schemas']['QualificationView'] | null;
+      disqualification: components['schemas']['DisqualificationView'] | null;
+      /**
+       * Format: date-time
+       * @description The last note or completed activity; null before the first
+       */
+      lastActivityAt: string | null;
+      /** @description The open activity due first (ties by activityId); null when none is open */
+      nextActivity: components['schemas']['NextActivityView'] | null;
+      /** @description Revision of the lead stream; also the ETag */
+      revision: number;
+    };
     LeadHistoryEntry: {
       revision: number;
       /** @description Global log position */
@@ -857,7 +1166,7 @@ export interface components {
       };
       metadata: components['schemas']['EventMetadataView'];
       /** @description The state after this event, folded with the domain evolve */
-      stateAfter: components['schemas']['LeadView'];
+      stateAfter: components['schemas']['LeadStateView'];
     };
     IntegrityView: {
       /** @description True when the stream's hash chain holds */
@@ -1002,6 +1311,18 @@ export interface components {
        * @description When it was last reopened
        */
       reopenedAt: string | null;
+      /**
+       * Format: date-time
+       * @description The last note or completed activity; null before the first
+       */
+      lastActivityAt: string | null;
+      /** @description The open activity due first (ties by activityId); null when none is open */
+      nextActivity: components['schemas']['NextActivityView'] | null;
+      /**
+       * Format: date-time
+       * @description Since when the open deal has been rotting at the moment shown (now, or asOf): nobody touched it (a stage change, a note, a completed activity) for its stage's rottenAfterDays; null when it is not rotting
+       */
+      rottingSince: string | null;
       /** @description Revision of the deal stream; also the ETag */
       revision: number;
     };
@@ -1028,6 +1349,87 @@ export interface components {
       dealId: string;
       events: components['schemas']['DealHistoryEntry'][];
       integrity: components['schemas']['IntegrityView'];
+    };
+    AddNoteDto: {
+      /** @description What was said or learnt */
+      text: string;
+    };
+    ScheduleActivityDto: {
+      /**
+       * Format: uuid
+       * @description The client's own id for the activity, so that a retry cannot schedule it twice; made by the service when absent (the same one for a retry with the same Idempotency-Key)
+       */
+      activityId?: string;
+      /** @enum {string} */
+      type: 'call' | 'meeting' | 'email' | 'task';
+      /**
+       * @description What to do
+       * @example Call about the proposal
+       */
+      subject: string;
+      /**
+       * Format: date-time
+       * @description When it is due; an ISO 8601 date-time with its offset, kept in UTC
+       * @example 2026-05-04T09:30:00Z
+       */
+      dueAt: string;
+      /** @description Who should do it; absent: the lead's or deal's owner, if it has one */
+      assignee?: string;
+    };
+    CompleteActivityDto: {
+      /**
+       * @description What came of it
+       * @example interested, wants a demo
+       */
+      outcome?: string;
+      note?: string;
+    };
+    RescheduleActivityDto: {
+      /**
+       * Format: date-time
+       * @description When it is due now; an ISO 8601 date-time with its offset, kept in UTC
+       * @example 2026-05-04T09:30:00Z
+       */
+      dueAt: string;
+    };
+    CancelActivityDto: {
+      reason?: string;
+    };
+    ActivityView: {
+      /** Format: uuid */
+      activityId: string;
+      /**
+       * Format: uuid
+       * @description The lead it was scheduled on; null for an activity of a deal
+       */
+      leadId: string | null;
+      /**
+       * Format: uuid
+       * @description The deal it was scheduled on; null for an activity of a lead
+       */
+      dealId: string | null;
+      /** @enum {string} */
+      type: 'call' | 'meeting' | 'email' | 'task';
+      subject: string;
+      /** Format: date-time */
+      dueAt: string;
+      /** @description Who should do it; null: nobody yet */
+      assignee: string | null;
+      /** @enum {string} */
+      status: 'open' | 'done' | 'cancelled';
+      /** Format: date-time */
+      scheduledAt: string;
+      /** Format: date-time */
+      completedAt: string | null;
+      /** Format: date-time */
+      cancelledAt: string | null;
+      /** @description What came of it, once done */
+      outcome: string | null;
+    };
+    ActivityPageView: {
+      items: components['schemas']['ActivityView'][];
+      /** @description Pass as cursor for the next page; null on the last */
+      nextCursor: string | null;
     };
     StageDto: {
       /**
@@ -1135,6 +1537,141 @@ export interface components {
       /** @description The default pipeline first, then the others by name */
       items: components['schemas']['PipelineView'][];
     };
+    FitRuleDto: {
+      /**
+       * @description Names the rule in score explanations; unique in the rule set
+       * @example referral
+       */
+      rule: string;
+      /**
+       * @description Added to the fit when the lead matches
+       * @example 25
+       */
+      points: number;
+      /**
+       * @description The lead field the rule looks at
+       * @enum {string}
+       */
+      field: 'source' | 'campaign' | 'company' | 'phone' | 'interest' | 'tags' | 'budget';
+      /**
+       * @description source or campaign has this value, or tags hold this tag (source and tags: a slug)
+       * @example referral
+       */
+      equals?: string;
+      /**
+       * @description The field has a value (tags: at least one; budget: the lead is qualified); campaign, company, phone, interest, tags, budget
+       * @enum {boolean}
+       */
+      present?: true;
+      /** @description budget only: the qualification budget is in this currency and at least this amount */
+      atLeast?: components['schemas']['MoneyDto'];
+    };
+    EngagementRuleDto: {
+      /**
+       * @description Names the rule in score explanations; unique in the rule set
+       * @example referral
+       */
+      rule: string;
+      /**
+       * @description Points for each note or completed activity, halved every halfLifeDays after it
+       * @example 10
+       */
+      points: number;
+      /**
+       * @description Notes on the lead, or activities of the lead completed
+       * @enum {string}
+       */
+      on: 'note' | 'activity';
+      /**
+       * @description on activity: only activities of this type
+       * @enum {string}
+       */
+      activityType?: 'call' | 'meeting' | 'email' | 'task';
+    };
+    ScoringBandsDto: {
+      /**
+       * @description A score at least this is hot
+       * @example 50
+       */
+      hot: number;
+      /**
+       * @description A score at least this (and below hot) is warm; below it, cold
+       * @example 25
+       */
+      warm: number;
+    };
+    ScoringRulesDto: {
+      /** @description Rules on the lead fields: each adds its points to the fit when the lead matches it; exactly one of equals, present, atLeast */
+      fit: components['schemas']['FitRuleDto'][];
+      /** @description Rules on interactions: each adds its points for each note or completed activity it matches */
+      engagement: components['schemas']['EngagementRuleDto'][];
+      /**
+       * @description Engagement points halve every this many days after the interaction
+       * @example 30
+       */
+      halfLifeDays: number;
+      /** @description The band thresholds; hot above warm */
+      bands: components['schemas']['ScoringBandsDto'];
+    };
+    ScoringRulesView: {
+      /** @description Rules on the lead fields: each adds its points to the fit when the lead matches it; exactly one of equals, present, atLeast */
+      fit: components['schemas']['FitRuleDto'][];
+      /** @description Rules on interactions: each adds its points for each note or completed activity it matches */
+      engagement: components['schemas']['EngagementRuleDto'][];
+      /**
+       * @description Engagement points halve every this many days after the interaction
+       * @example 30
+       */
+      halfLifeDays: number;
+      /** @description The band thresholds; hot above warm */
+      bands: components['schemas']['ScoringBandsDto'];
+      /** @description The rule set version: 1 is the default, each rule set defined since is one more */
+      version: number;
+      /**
+       * Format: date-time
+       * @description When it was defined; null for the default rule set
+       */
+      definedAt: string | null;
+      /** @description Revision of the scoring-rules stream; also the ETag. -1 while the default rule set is in effect: If-Match "-1" defines the first rule set only if nobody did */
+      revision: number;
+    };
+    ScoreContributionView: {
+      /**
+       * @description The rule, by its name in the rule set
+       * @example referral
+       */
+      rule: string;
+      /** @enum {string} */
+      kind: 'fit' | 'engagement';
+      /** @description A fit rule: its points. An engagement rule: its points for each interaction it counted, decayed to the moment of the score, summed (two decimals) */
+      points: number;
+      /** @description Engagement rules: the notes or completed activities counted */
+      count?: number;
+    };
+    LeadScoreView: {
+      /** Format: uuid */
+      leadId: string;
+      /** @description fit + engagement, rounded to a whole number */
+      score: number;
+      /** @description The points of the fit rules the lead matches */
+      fit: number;
+      /** @description The engagement rules points, each interaction decayed to the moment of the score (two decimals) */
+      engagement: number;
+      /**
+       * @description By the rule set thresholds
+       * @enum {string}
+       */
+      band: 'hot' | 'warm' | 'cold';
+      /** @description Every rule that contributed, fit rules first, each in rule set order */
+      contributions: components['schemas']['ScoreContributionView'][];
+      /** @description The rule set version the score was computed with */
+      rulesVersion: number;
+      /**
+       * Format: date-time
+       * @description The moment the score is for (engagement decays with time): now, or asOf
+       */
+      at: string;
+    };
     WeightedValueView: {
       /** @example EUR */
       currency: string;
@@ -1153,6 +1690,8 @@ export interface components {
       /** @description A retired stage is listed only while it still holds open deals */
       retired: boolean;
       openDeals: number;
+      /** @description Open deals rotting at the report's moment (now, or asOf): untouched (no stage change, note or completed activity) for the stage's rottenAfterDays; always 0 in a stage without a rotting period */
+      rottingDeals: number;
       values: components['schemas']['WeightedValueView'][];
     };
     CurrencyTotalView: {
@@ -1217,6 +1756,37 @@ export interface components {
       position: string;
       /** @description Per lead source, for the leads captured in [from, to) */
       sources: components['schemas']['FunnelSourceRowView'][];
+    };
+    FunnelBandRowView: {
+      /**
+       * @description The band of the leads' scores at the report's moment
+       * @enum {string}
+       */
+      band: 'hot' | 'warm' | 'cold';
+      captured: number;
+      qualified: number;
+      /** @description Currently disqualified (a reactivated lead no longer counts) */
+      disqualified: number;
+      dealsCreated: number;
+      /** @description Deals currently won (a reopened deal no longer counts) */
+      won: number;
+      /** @description Deals currently lost (a reopened deal no longer counts) */
+      lost: number;
+      wonValues: components['schemas']['CurrencyTotalView'][];
+      rates: components['schemas']['FunnelRatesView'];
+    };
+    FunnelBandReportView: {
+      /** @description The last log position the report includes */
+      position: string;
+      /**
+       * Format: date-time
+       * @description The moment of the leads' scores: now, or asOf
+       */
+      at: string;
+      /** @description The version of the rule set that scored them */
+      rulesVersion: number;
+      /** @description hot, warm and cold, in that order, for the leads captured in [from, to) */
+      bands: components['schemas']['FunnelBandRowView'][];
     };
     TimeInStageView: {
       /** @description Stays that ended in the period */
@@ -1564,6 +2134,9 @@ export interface components {
        * @enum {string}
        */
       code?:
+        | 'ACTIVITY_ALREADY_EXISTS'
+        | 'ACTIVITY_NOT_FOUND'
+        | 'ACTIVITY_NOT_OPEN'
         | 'BAD_REQUEST'
         | 'CONTENTION'
         | 'DEAL_ALREADY_CLOSED'
@@ -1585,6 +2158,7 @@ export interface components {
         | 'HEADERS_TOO_LARGE'
         | 'IDEMPOTENCY_KEY_REUSED'
         | 'INTERNAL'
+        | 'INVALID_ACTIVITY_TYPE'
         | 'INVALID_AMOUNT'
         | 'INVALID_CURRENCY'
         | 'INVALID_DATE'
@@ -1592,9 +2166,11 @@ export interface components {
         | 'INVALID_PROBABILITY'
         | 'INVALID_REASON'
         | 'INVALID_ROTTING_PERIOD'
+        | 'INVALID_SCORING_RULES'
         | 'INVALID_SOURCE'
         | 'INVALID_STAGE'
         | 'INVALID_TAG'
+        | 'INVALID_TIME'
         | 'KEY_ALREADY_EXISTS'
         | 'KEY_ALREADY_REVOKED'
         | 'KEY_NOT_FOUND'
@@ -1632,6 +2208,7 @@ export interface components {
         | 'STAGE_ORDER_MISMATCH'
         | 'STAGE_RETIRED'
         | 'STORE_UNAVAILABLE'
+        | 'TOO_MANY_ACTIVITIES'
         | 'TOO_MANY_STAGES'
         | 'TOO_MANY_STREAMS'
         | 'TOO_MANY_STREAMS_FOR_KEY'
@@ -1686,6 +2263,12 @@ export interface operations {
         tag?: string;
         /** @description Leads of this owner */
         owner?: string;
+        /** @description Only leads whose score at the list's moment is at least this */
+        minScore?: number;
+        /** @description Only leads in this band at the list's moment, by the thresholds of the lead list's rule set */
+        band?: 'hot' | 'warm' | 'cold';
+        /** @description newest (default): by capture time, newest first. score: by score at the list's moment, highest first, ties by leadId descending. Scores are those of the rule set the lead list was built with, at the moment of the first page: the cursor keeps that moment, so that every page of a list is one ranking. A later page of a list by score is found again from the top (a cost that grows with the depth of the page); with minScore or band, the list newest first reads leads in chunks until a page is full (a cost that grows with the leads it passes over) */
+        sort?: 'newest' | 'score';
       };
       header?: {
         /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
@@ -2911,6 +3494,10 @@ export interface operations {
         stage?: string;
         owner?: string;
         leadId?: string;
+        /** @description true: only the open deals rotting at the list's moment (now, or asOf): nobody touched them (a stage change, a note, a completed activity) for their stage's rottenAfterDays; false: every other deal */
+        rotting?: 'true' | 'false';
+        /** @description The list as it stood at this moment (the log folded up to it), rotting judged then */
+        asOf?: string;
       };
       header?: {
         /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
@@ -2921,7 +3508,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description A page of deals, newest first, with nextCursor for the next page */
+      /** @description A page of deals, newest first, with nextCursor for the next page; rotting=true: the open deals rotting at the list's moment (now, or asOf) */
       200: {
         headers: {
           'X-Correlation-Id': components['headers']['CorrelationId'];
@@ -4661,6 +5248,1926 @@ export interface operations {
       };
     };
   };
+  addLeadNote: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The person a service key issued with actOnBehalf acts for, recorded beside the key (403 for other keys). X-Actor is ignored: the actor is the API key. */
+        'X-On-Behalf-Of'?: string;
+        /** @description The revision you read ("3"): write only if it is still current */
+        'If-Match'?: string;
+        /** @description A retry with the same key and body returns the first answer */
+        'Idempotency-Key'?: string;
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path: {
+        leadId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AddNoteDto'];
+      };
+    };
+    responses: {
+      /** @description The note was added (LeadNoteAdded); id is the note's */
+      201: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResultDto'];
+        };
+      };
+      /** @description Malformed JSON, a missing, invalid or unknown field, or a bad header */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown lead, deal or pipeline, or a stage named in the path */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body did not arrive within REQUEST_TIMEOUT_MS (REQUEST_TIMEOUT) */
+      408: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The rules forbid the command in the current state (the code says which rule) */
+      409: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match does not match the current revision */
+      412: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body larger than the limit */
+      413: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A path parameter longer than any id or name (FST_ERR_MAX_PARAM_LENGTH) */
+      414: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  scheduleLeadActivity: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The person a service key issued with actOnBehalf acts for, recorded beside the key (403 for other keys). X-Actor is ignored: the actor is the API key. */
+        'X-On-Behalf-Of'?: string;
+        /** @description The revision you read ("3"): write only if it is still current */
+        'If-Match'?: string;
+        /** @description A retry with the same key and body returns the first answer */
+        'Idempotency-Key'?: string;
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path: {
+        leadId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ScheduleActivityDto'];
+      };
+    };
+    responses: {
+      /** @description The activity was scheduled (LeadActivityScheduled); id is the activity's */
+      201: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResultDto'];
+        };
+      };
+      /** @description Malformed JSON, a missing, invalid or unknown field, or a bad header */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown lead, deal or pipeline, or a stage named in the path */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body did not arrive within REQUEST_TIMEOUT_MS (REQUEST_TIMEOUT) */
+      408: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The rules forbid the command in the current state (the code says which rule) */
+      409: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match does not match the current revision */
+      412: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body larger than the limit */
+      413: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A path parameter longer than any id or name (FST_ERR_MAX_PARAM_LENGTH) */
+      414: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  completeLeadActivity: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The person a service key issued with actOnBehalf acts for, recorded beside the key (403 for other keys). X-Actor is ignored: the actor is the API key. */
+        'X-On-Behalf-Of'?: string;
+        /** @description The revision you read ("3"): write only if it is still current */
+        'If-Match'?: string;
+        /** @description A retry with the same key and body returns the first answer */
+        'Idempotency-Key'?: string;
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path: {
+        leadId: string;
+        activityId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CompleteActivityDto'];
+      };
+    };
+    responses: {
+      /** @description The activity is done (LeadActivityCompleted); id is the activity's */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResultDto'];
+        };
+      };
+      /** @description Malformed JSON, a missing, invalid or unknown field, or a bad header */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown lead, deal or pipeline, or a stage named in the path */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body did not arrive within REQUEST_TIMEOUT_MS (REQUEST_TIMEOUT) */
+      408: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The rules forbid the command in the current state (the code says which rule) */
+      409: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match does not match the current revision */
+      412: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body larger than the limit */
+      413: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A path parameter longer than any id or name (FST_ERR_MAX_PARAM_LENGTH) */
+      414: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  rescheduleLeadActivity: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The person a service key issued with actOnBehalf acts for, recorded beside the key (403 for other keys). X-Actor is ignored: the actor is the API key. */
+        'X-On-Behalf-Of'?: string;
+        /** @description The revision you read ("3"): write only if it is still current */
+        'If-Match'?: string;
+        /** @description A retry with the same key and body returns the first answer */
+        'Idempotency-Key'?: string;
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path: {
+        leadId: string;
+        activityId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RescheduleActivityDto'];
+      };
+    };
+    responses: {
+      /** @description The activity is due at the new time (LeadActivityRescheduled); id is the activity's */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResultDto'];
+        };
+      };
+      /** @description Malformed JSON, a missing, invalid or unknown field, or a bad header */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown lead, deal or pipeline, or a stage named in the path */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body did not arrive within REQUEST_TIMEOUT_MS (REQUEST_TIMEOUT) */
+      408: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The rules forbid the command in the current state (the code says which rule) */
+      409: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match does not match the current revision */
+      412: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body larger than the limit */
+      413: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A path parameter longer than any id or name (FST_ERR_MAX_PARAM_LENGTH) */
+      414: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  cancelLeadActivity: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The person a service key issued with actOnBehalf acts for, recorded beside the key (403 for other keys). X-Actor is ignored: the actor is the API key. */
+        'X-On-Behalf-Of'?: string;
+        /** @description The revision you read ("3"): write only if it is still current */
+        'If-Match'?: string;
+        /** @description A retry with the same key and body returns the first answer */
+        'Idempotency-Key'?: string;
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path: {
+        leadId: string;
+        activityId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CancelActivityDto'];
+      };
+    };
+    responses: {
+      /** @description The activity was cancelled (LeadActivityCancelled); id is the activity's */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResultDto'];
+        };
+      };
+      /** @description Malformed JSON, a missing, invalid or unknown field, or a bad header */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown lead, deal or pipeline, or a stage named in the path */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body did not arrive within REQUEST_TIMEOUT_MS (REQUEST_TIMEOUT) */
+      408: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The rules forbid the command in the current state (the code says which rule) */
+      409: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match does not match the current revision */
+      412: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body larger than the limit */
+      413: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A path parameter longer than any id or name (FST_ERR_MAX_PARAM_LENGTH) */
+      414: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  addDealNote: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The person a service key issued with actOnBehalf acts for, recorded beside the key (403 for other keys). X-Actor is ignored: the actor is the API key. */
+        'X-On-Behalf-Of'?: string;
+        /** @description The revision you read ("3"): write only if it is still current */
+        'If-Match'?: string;
+        /** @description A retry with the same key and body returns the first answer */
+        'Idempotency-Key'?: string;
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path: {
+        dealId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AddNoteDto'];
+      };
+    };
+    responses: {
+      /** @description The note was added (DealNoteAdded); id is the note's */
+      201: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResultDto'];
+        };
+      };
+      /** @description Malformed JSON, a missing, invalid or unknown field, or a bad header */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown lead, deal or pipeline, or a stage named in the path */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body did not arrive within REQUEST_TIMEOUT_MS (REQUEST_TIMEOUT) */
+      408: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The rules forbid the command in the current state (the code says which rule) */
+      409: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match does not match the current revision */
+      412: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body larger than the limit */
+      413: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A path parameter longer than any id or name (FST_ERR_MAX_PARAM_LENGTH) */
+      414: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  scheduleDealActivity: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The person a service key issued with actOnBehalf acts for, recorded beside the key (403 for other keys). X-Actor is ignored: the actor is the API key. */
+        'X-On-Behalf-Of'?: string;
+        /** @description The revision you read ("3"): write only if it is still current */
+        'If-Match'?: string;
+        /** @description A retry with the same key and body returns the first answer */
+        'Idempotency-Key'?: string;
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path: {
+        dealId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ScheduleActivityDto'];
+      };
+    };
+    responses: {
+      /** @description The activity was scheduled (DealActivityScheduled); id is the activity's */
+      201: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResultDto'];
+        };
+      };
+      /** @description Malformed JSON, a missing, invalid or unknown field, or a bad header */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown lead, deal or pipeline, or a stage named in the path */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body did not arrive within REQUEST_TIMEOUT_MS (REQUEST_TIMEOUT) */
+      408: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The rules forbid the command in the current state (the code says which rule) */
+      409: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match does not match the current revision */
+      412: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body larger than the limit */
+      413: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A path parameter longer than any id or name (FST_ERR_MAX_PARAM_LENGTH) */
+      414: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  completeDealActivity: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The person a service key issued with actOnBehalf acts for, recorded beside the key (403 for other keys). X-Actor is ignored: the actor is the API key. */
+        'X-On-Behalf-Of'?: string;
+        /** @description The revision you read ("3"): write only if it is still current */
+        'If-Match'?: string;
+        /** @description A retry with the same key and body returns the first answer */
+        'Idempotency-Key'?: string;
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path: {
+        dealId: string;
+        activityId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CompleteActivityDto'];
+      };
+    };
+    responses: {
+      /** @description The activity is done (DealActivityCompleted); id is the activity's */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResultDto'];
+        };
+      };
+      /** @description Malformed JSON, a missing, invalid or unknown field, or a bad header */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown lead, deal or pipeline, or a stage named in the path */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body did not arrive within REQUEST_TIMEOUT_MS (REQUEST_TIMEOUT) */
+      408: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The rules forbid the command in the current state (the code says which rule) */
+      409: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match does not match the current revision */
+      412: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body larger than the limit */
+      413: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A path parameter longer than any id or name (FST_ERR_MAX_PARAM_LENGTH) */
+      414: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  rescheduleDealActivity: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The person a service key issued with actOnBehalf acts for, recorded beside the key (403 for other keys). X-Actor is ignored: the actor is the API key. */
+        'X-On-Behalf-Of'?: string;
+        /** @description The revision you read ("3"): write only if it is still current */
+        'If-Match'?: string;
+        /** @description A retry with the same key and body returns the first answer */
+        'Idempotency-Key'?: string;
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path: {
+        dealId: string;
+        activityId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RescheduleActivityDto'];
+      };
+    };
+    responses: {
+      /** @description The activity is due at the new time (DealActivityRescheduled); id is the activity's */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResultDto'];
+        };
+      };
+      /** @description Malformed JSON, a missing, invalid or unknown field, or a bad header */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown lead, deal or pipeline, or a stage named in the path */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body did not arrive within REQUEST_TIMEOUT_MS (REQUEST_TIMEOUT) */
+      408: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The rules forbid the command in the current state (the code says which rule) */
+      409: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match does not match the current revision */
+      412: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body larger than the limit */
+      413: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A path parameter longer than any id or name (FST_ERR_MAX_PARAM_LENGTH) */
+      414: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  cancelDealActivity: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The person a service key issued with actOnBehalf acts for, recorded beside the key (403 for other keys). X-Actor is ignored: the actor is the API key. */
+        'X-On-Behalf-Of'?: string;
+        /** @description The revision you read ("3"): write only if it is still current */
+        'If-Match'?: string;
+        /** @description A retry with the same key and body returns the first answer */
+        'Idempotency-Key'?: string;
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path: {
+        dealId: string;
+        activityId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CancelActivityDto'];
+      };
+    };
+    responses: {
+      /** @description The activity was cancelled (DealActivityCancelled); id is the activity's */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResultDto'];
+        };
+      };
+      /** @description Malformed JSON, a missing, invalid or unknown field, or a bad header */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown lead, deal or pipeline, or a stage named in the path */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body did not arrive within REQUEST_TIMEOUT_MS (REQUEST_TIMEOUT) */
+      408: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The rules forbid the command in the current state (the code says which rule) */
+      409: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match does not match the current revision */
+      412: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body larger than the limit */
+      413: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A path parameter longer than any id or name (FST_ERR_MAX_PARAM_LENGTH) */
+      414: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listActivities: {
+    parameters: {
+      query?: {
+        /** @description Answer only once the read models include this log position (read-your-writes); also X-Min-Position */
+        minPosition?: string;
+        limit?: number;
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description Activities assigned to this person */
+        assignee?: string;
+        status?: 'open' | 'done' | 'cancelled';
+        /** @description Due relative to the list's moment (now, or asOf), in UTC: overdue = open and due before that moment; today = due within its UTC day (00:00 inclusive to the next 00:00 exclusive), open or not; week = due from 00:00 of its UTC day to 7 days later (exclusive) */
+        due?: 'overdue' | 'today' | 'week';
+        /** @description Activities scheduled on this lead (not those of its deal) */
+        leadId?: string;
+        /** @description Activities scheduled on this deal */
+        dealId?: string;
+        /** @description The list as it stood at this moment (the log folded up to it); due filters are relative to it */
+        asOf?: string;
+      };
+      header?: {
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of activities, earliest due first, with nextCursor for the next page */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ActivityPageView'];
+        };
+      };
+      /** @description A bad parameter */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown lead, deal or pipeline */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   listPipelines: {
     parameters: {
       query?: {
@@ -5946,6 +8453,391 @@ export interface operations {
       };
     };
   };
+  getScoringRules: {
+    parameters: {
+      query?: {
+        /** @description Answer only once the read models include this log position (read-your-writes); also X-Min-Position */
+        minPosition?: string;
+        /** @description The answer as it stood at this moment */
+        asOf?: string;
+      };
+      header?: {
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The rule set with its version; ETag holds the revision of its stream (-1: the default) */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScoringRulesView'];
+        };
+      };
+      /** @description A bad parameter */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown lead, deal or pipeline */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  defineScoringRules: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The person a service key issued with actOnBehalf acts for, recorded beside the key (403 for other keys). X-Actor is ignored: the actor is the API key. */
+        'X-On-Behalf-Of'?: string;
+        /** @description The revision you read ("3"): write only if it is still current */
+        'If-Match'?: string;
+        /** @description A retry with the same key and body returns the first answer */
+        'Idempotency-Key'?: string;
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ScoringRulesDto'];
+      };
+    };
+    responses: {
+      /** @description The rule set is in effect; id is scoring-rules */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResultDto'];
+        };
+      };
+      /** @description Malformed JSON, a missing, invalid or unknown field, or a bad header */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown lead, deal or pipeline, or a stage named in the path */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body did not arrive within REQUEST_TIMEOUT_MS (REQUEST_TIMEOUT) */
+      408: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The rules forbid the command in the current state (the code says which rule) */
+      409: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match does not match the current revision */
+      412: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body larger than the limit */
+      413: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getLeadScore: {
+    parameters: {
+      query?: {
+        /** @description Answer only once the read models include this log position (read-your-writes); also X-Min-Position */
+        minPosition?: string;
+        /** @description The answer as it stood at this moment */
+        asOf?: string;
+      };
+      header?: {
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path: {
+        leadId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The score, its fit and engagement parts, band and rules */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LeadScoreView'];
+        };
+      };
+      /** @description A bad parameter */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown lead, deal or pipeline */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A path parameter longer than any id or name (FST_ERR_MAX_PARAM_LENGTH) */
+      414: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getPipelineReport: {
     parameters: {
       query?: {
@@ -5967,7 +8859,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description A pipeline's open deals per stage in its order (count, total and weighted value per currency), won and lost; unknown pipeline: 404 */
+      /** @description A pipeline's open deals per stage in its order (count, rotting deals, total and weighted value per currency), won and lost; unknown pipeline: 404 */
       200: {
         headers: {
           'X-Correlation-Id': components['headers']['CorrelationId'];
@@ -6064,6 +8956,8 @@ export interface operations {
         /** @description End of the period (exclusive): a date or an ISO 8601 instant */
         to?: string;
         source?: string;
+        /** @description band: the same figures per score band (hot, warm, cold) of each lead at the report's moment (now, or asOf with the rule set in effect then) instead of per source. It reads every lead captured in the period, where the report per source adds up daily and monthly totals: its cost grows with the leads */
+        groupBy?: 'band';
       };
       header?: {
         /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
@@ -6074,14 +8968,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Per lead source, for the leads captured in [from, to): captured, qualified, disqualified, deals created, won, lost, won value, rates */
+      /** @description Per lead source (FunnelReportView), or with groupBy=band per band of the leads' scores at the report's moment (FunnelBandReportView), for the leads captured in [from, to): captured, qualified, disqualified, deals created, won, lost, won value, rates */
       200: {
         headers: {
           'X-Correlation-Id': components['headers']['CorrelationId'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['FunnelReportView'];
+          'application/json':
+            components['schemas']['FunnelReportView'] | components['schemas']['FunnelBandReportView'];
         };
       };
       /** @description A bad parameter */

@@ -16,6 +16,8 @@ export * from './logging/logger';
 export * from './use-cases/lead-commands';
 export * from './use-cases/deal-commands';
 export * from './use-cases/pipeline-commands';
+export * from './use-cases/scoring-commands';
+export * from './use-cases/interactions';
 export * from './access/key-store.port';
 export * from './access/sqlite-key-store';
 export * from './access/mongodb-key-store';

@@ -7,6 +7,7 @@ import {
   isLeadEvent,
   isAccessEvent,
   isPipelineEvent,
+  isScoringEvent,
   upcast,
   type StoredEventShape,
 } from './events';
@@ -118,6 +119,7 @@ describe('event types', () => {
         isDealEvent({ type }),
         isPipelineEvent({ type }),
         isAccessEvent({ type }),
+        isScoringEvent({ type }),
       ];
       expect([type, kinds.filter(Boolean).length]).toEqual([type, 1]);
     }

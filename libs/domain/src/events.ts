@@ -1,14 +1,16 @@
 import type { AccessEvent } from './access/access.events';
-import type { DealEvent } from './deal/deal.events';
+import type { DealEvent, DealInteractionEvent } from './deal/deal.events';
 import { dealCreatedV1ToV2 } from './deal/deal.upcasters';
-import type { LeadEvent } from './lead/lead.events';
+import type { LeadEvent, LeadInteractionEvent } from './lead/lead.events';
+import { INTERACTION_FACT_TYPES } from './interactions/interactions';
 import type { PipelineEvent } from './pipeline/pipeline.events';
+import type { ScoringEvent } from './scoring/scoring';
 
 /**
  * Every event of the log: the sales pipeline's, and who was given access to it. The type names are public:
  * services subscribe to them.
  */
-export type SalesEvent = LeadEvent | DealEvent | PipelineEvent | AccessEvent;
+export type SalesEvent = LeadEvent | DealEvent | PipelineEvent | ScoringEvent | AccessEvent;
 export type SalesEventType = SalesEvent['type'];
 
 /** Schema version of each event type's data; bump it when a type's data changes shape, and add an upcaster. */
@@ -21,6 +23,11 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<SalesEventType, number>> = {
   LeadTagsChanged: 1,
   LeadOwnerChanged: 1,
   LeadReactivated: 1,
+  LeadNoteAdded: 1,
+  LeadActivityScheduled: 1,
+  LeadActivityCompleted: 1,
+  LeadActivityRescheduled: 1,
+  LeadActivityCancelled: 1,
   DealCreated: 2,
   StageAdvanced: 1,
   StageReverted: 1,
@@ -33,6 +40,11 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<SalesEventType, number>> = {
   DealProbabilityOverrideChanged: 1,
   DealReopened: 1,
   DealMovedToPipeline: 1,
+  DealNoteAdded: 1,
+  DealActivityScheduled: 1,
+  DealActivityCompleted: 1,
+  DealActivityRescheduled: 1,
+  DealActivityCancelled: 1,
   PipelineDefined: 1,
   PipelineRenamed: 1,
   PipelineStageAdded: 1,
@@ -41,6 +53,7 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<SalesEventType, number>> = {
   PipelineStageRottingPeriodChanged: 1,
   PipelineStagesReordered: 1,
   PipelineStageRetired: 1,
+  ScoringRulesDefined: 1,
   ApiKeyIssued: 1,
   ApiKeyRevoked: 1,
 };
@@ -56,6 +69,7 @@ export const LEAD_EVENT_TYPES: readonly LeadEvent['type'][] = [
   'LeadTagsChanged',
   'LeadOwnerChanged',
   'LeadReactivated',
+  ...INTERACTION_FACT_TYPES.map((type) => `Lead${type}` as const),
 ];
 export const DEAL_EVENT_TYPES: readonly DealEvent['type'][] = [
   'DealCreated',
@@ -70,6 +84,7 @@ export const DEAL_EVENT_TYPES: readonly DealEvent['type'][] = [
   'DealProbabilityOverrideChanged',
   'DealReopened',
   'DealMovedToPipeline',
+  ...INTERACTION_FACT_TYPES.map((type) => `Deal${type}` as const),
 ];
 export const PIPELINE_EVENT_TYPES: readonly PipelineEvent['type'][] = [
   'PipelineDefined',
@@ -82,6 +97,8 @@ export const PIPELINE_EVENT_TYPES: readonly PipelineEvent['type'][] = [
   'PipelineStageRetired',
 ];
 
+export const SCORING_EVENT_TYPES: readonly ScoringEvent['type'][] = ['ScoringRulesDefined'];
+
 export const ACCESS_EVENT_TYPES: readonly AccessEvent['type'][] = ['ApiKeyIssued', 'ApiKeyRevoked'];
 
 const leadTypes = new Set<string>(LEAD_EVENT_TYPES);
@@ -92,6 +109,16 @@ export const isLeadEvent = (event: { type: string }): event is LeadEvent => lead
 export const isDealEvent = (event: { type: string }): event is DealEvent => dealTypes.has(event.type);
 export const isPipelineEvent = (event: { type: string }): event is PipelineEvent =>
   pipelineTypes.has(event.type);
+const interactionTypes = new Set<string>(
+  INTERACTION_FACT_TYPES.flatMap((type) => [`Lead${type}`, `Deal${type}`]),
+);
+/** A note or an activity, on a lead or a deal: the reports on the sales pipeline pass over them. */
+export const isInteractionEvent = (event: {
+  type: string;
+}): event is LeadInteractionEvent | DealInteractionEvent => interactionTypes.has(event.type);
+
+export const isScoringEvent = (event: { type: string }): event is ScoringEvent =>
+  event.type === 'ScoringRulesDefined';
 const accessTypes = new Set<string>(ACCESS_EVENT_TYPES);
 export const isAccessEvent = (event: { type: string }): event is AccessEvent => accessTypes.has(event.type);
 

@@ -22,3 +22,8 @@ export * from './deal/deal.upcasters';
 export * from './deal/deal-id';
 export * from './events';
 export * from './streams';
+export * from './interactions/interactions';
+export * from './deal/rotting';
+export * from './scoring/scoring-rules';
+export * from './scoring/scoring';
+export * from './scoring/lead-score';

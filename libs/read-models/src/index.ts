@@ -13,4 +13,5 @@ export * from './funnel';
 export * from './stages';
 export * from './forecast';
 export * from './losses';
+export * from './activities';
 export * from './projections';

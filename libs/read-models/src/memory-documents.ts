@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@app/event-store';
-import type { Doc, DocumentReader, FindQuery, Projection } from './projection';
+import type { CountQuery, Doc, DocumentReader, FindQuery, Projection } from './projection';
 
 /**
  * Documents held in memory: projections folded here answer the same queries as a store. Used to answer
@@ -23,6 +23,10 @@ export class MemoryDocuments implements DocumentReader {
 
   find<T extends Doc>(collection: string, query: FindQuery): Promise<T[]> {
     return Promise.resolve(findIn([...this.collection(collection).values()], query) as T[]);
+  }
+
+  count(collection: string, query: CountQuery): Promise<number> {
+    return Promise.resolve(findIn([...this.collection(collection).values()], query).length);
   }
 
   /** Every document of a collection, for tests and comparisons. */

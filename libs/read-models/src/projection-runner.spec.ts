@@ -1,15 +1,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  DEFAULT_SCORING_RULES,
+  type ScoringRules,
+  engagementRank,
+  fitPoints,
+  normalizedRules,
+} from '@app/domain';
 import { SqliteEventStore, openSqliteDatabase } from '@app/event-store';
 import fc from 'fast-check';
+import { LEADS, LEAD_SCORING, LEAD_SCORING_RULES_ID, type LeadDoc, leadListVersion } from './lead-list';
 import { MemoryDocuments } from './memory-documents';
 import type { Doc, Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { PROJECTIONS } from './projections';
 import type { ReadStore, ReadStoreCommit } from './read-store.port';
 import { SqliteReadStore } from './sqlite/sqlite-read-store';
-import { actionArbitrary, actionsArbitrary, historyOf, write } from './testing/histories';
+import { allConfiguredBy } from './testing/configured';
+import { type Action, actionArbitrary, actionsArbitrary, historyOf, write } from './testing/histories';
 
 /** A read store that "crashes" at chosen commits: before writing, or after writing but before answering. */
 class CrashingReadStore extends SqliteReadStore {
@@ -92,9 +101,11 @@ describe('ProjectionRunner', () => {
             const rebuilt = new SqliteReadStore(rebuiltDb);
             await new ProjectionRunner(events, rebuilt, PROJECTIONS, { batchSize: 1000 }).catchUp();
 
+            // The pure fold, each projection configured as the log leaves it (the lead list by its rules).
+            const log = await events.readAll({ maxCount: 100_000 });
             const memory = new MemoryDocuments();
-            for (const event of await events.readAll({ maxCount: 100_000 })) {
-              for (const projection of PROJECTIONS) memory.apply(projection, event);
+            for (const event of log) {
+              for (const projection of allConfiguredBy(PROJECTIONS, log)) memory.apply(projection, event);
             }
             const expected = Object.fromEntries(
               PROJECTIONS.flatMap((p) => p.collections).map(({ name }) => [
@@ -136,9 +147,10 @@ describe('ProjectionRunner', () => {
         new ProjectionRunner(events, store, PROJECTIONS, { batchSize: 3 }).catchUp(),
         new ProjectionRunner(events, store, PROJECTIONS, { batchSize: 5 }).catchUp(),
       ]);
+      const log = await events.readAll({ maxCount: 100_000 });
       const memory = new MemoryDocuments();
-      for (const event of await events.readAll({ maxCount: 100_000 })) {
-        for (const projection of PROJECTIONS) memory.apply(projection, event);
+      for (const event of log) {
+        for (const projection of allConfiguredBy(PROJECTIONS, log)) memory.apply(projection, event);
       }
       for (const { name } of PROJECTIONS.flatMap((p) => p.collections)) {
         const sort = (docs: Doc[]) => docs.sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -192,12 +204,154 @@ describe('ProjectionRunner', () => {
       });
       await new ProjectionRunner(events, store, [leadList]).catchUp();
       expect((await store.find(collection, {}))[0]).toMatchObject({ tampered: true });
-      await new ProjectionRunner(events, store, [{ ...leadList, version: leadList.version + 1 }]).catchUp();
+      const { configuration: _configuration, ...unconfigured } = leadList;
+      await new ProjectionRunner(events, store, [
+        { ...unconfigured, version: leadList.version + 1 },
+      ]).catchUp();
       expect((await store.find(collection, {}))[0]).toEqual(stale);
     } finally {
       await events.close();
       eventsDb.close();
       readDb.close();
     }
+  });
+});
+
+describe('ProjectionRunner and a projection configured from the log (the lead list and its scoring rules)', () => {
+  /** A read store that notes which projections it was asked to reset. */
+  class ResetNotingStore extends SqliteReadStore {
+    readonly resets: string[] = [];
+    override reset(projection: Pick<Projection, 'name' | 'collections'>): Promise<void> {
+      this.resets.push(projection.name);
+      return super.reset(projection);
+    }
+  }
+
+  const RULES: ScoringRules = {
+    ...DEFAULT_SCORING_RULES,
+    fit: [
+      { rule: 'company', field: 'company', present: true, points: 40 },
+      { rule: 'enterprise', field: 'tags', equals: 'enterprise', points: -5 },
+    ],
+    engagement: [{ rule: 'note', on: 'note', points: 7 }],
+    halfLifeDays: 10,
+  };
+  const before: Action[] = [
+    { kind: 'capture', source: 'referral', company: 'Cobol Ltd', tags: ['enterprise'], minutes: 10 },
+    { kind: 'note', lead: 1, minutes: 5 },
+    { kind: 'capture', source: 'web_form', minutes: 10 },
+  ];
+  const after: Action[] = [
+    { kind: 'defineScoringRules', rules: RULES, minutes: 60 },
+    { kind: 'capture', source: 'event', company: 'Globex', minutes: 10 },
+    { kind: 'note', lead: 1, minutes: 5 },
+  ];
+
+  let dir: string;
+  let eventsDb: ReturnType<typeof openSqliteDatabase>;
+  let readDb: ReturnType<typeof openSqliteDatabase>;
+  let events: SqliteEventStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'runner-'));
+    eventsDb = openSqliteDatabase(join(dir, 'events.sqlite'));
+    readDb = openSqliteDatabase(join(dir, 'read.sqlite'));
+    events = new SqliteEventStore(eventsDb);
+  });
+  afterEach(async () => {
+    await events.close();
+    eventsDb.close();
+    readDb.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Every lead scored as the rule set says, and the rule set written beside them. */
+  async function expectScoredBy(store: ReadStore, rules: ScoringRules, version: number) {
+    const leads = await store.find<LeadDoc>(LEADS, {});
+    expect(leads).toHaveLength(2 + (version > 1 ? 1 : 0));
+    for (const lead of leads) {
+      expect(lead.fit).toBe(fitPoints(rules, lead));
+      expect(lead.engagementRank).toBe(engagementRank(rules, lead.interactions.engagements));
+    }
+    expect(await store.get(LEAD_SCORING, LEAD_SCORING_RULES_ID)).toMatchObject({
+      version,
+      rules: normalizedRules(rules),
+    });
+    expect(await store.checkpoint('lead-list')).toEqual({
+      name: 'lead-list',
+      position: await events.headPosition(),
+      version: leadListVersion({ version }),
+    });
+  }
+
+  /** The documents of every projection but the lead list, sorted by id. */
+  async function othersOf(store: ReadStore) {
+    const others = PROJECTIONS.filter((p) => p.name !== 'lead-list');
+    return everything(store, others);
+  }
+
+  it.each([1, 2, 1000])(
+    'rescores every lead, those captured before the rule change too, when the change comes while it runs (batches of %i)',
+    async (batchSize) => {
+      const history = historyOf([...before, ...after]);
+      const changeAt = history.findIndex((append) => append.streamId === 'scoring-rules');
+      await write(events, history.slice(0, changeAt));
+      const store = new ResetNotingStore(readDb);
+      const runner = new ProjectionRunner(events, store, PROJECTIONS, { batchSize });
+      await runner.catchUp();
+      const defaults = await store.find<LeadDoc>(LEADS, {});
+      expect(defaults.map((lead) => lead.fit).sort((a, b) => a - b)).toEqual([0, 50]);
+
+      await write(events, history.slice(changeAt));
+      const head = await events.headPosition();
+      const waiting = runner.waitFor(head, 10_000);
+      await runner.catchUp();
+      expect(await waiting).toBe(true);
+      await expectScoredBy(store, RULES, 2);
+      expect(runner.status().find((p) => p.name === 'lead-list')).toEqual({
+        name: 'lead-list',
+        version: leadListVersion({ version: 2 }),
+        checkpoint: head,
+      });
+      // The lead list alone was rebuilt, once; the other read models equal one built in one go.
+      expect(store.resets).toEqual(['lead-list']);
+      const rebuiltDb = openSqliteDatabase(join(dir, 'rebuilt.sqlite'));
+      try {
+        const rebuilt = new SqliteReadStore(rebuiltDb);
+        await new ProjectionRunner(events, rebuilt, PROJECTIONS).catchUp();
+        expect(await othersOf(store)).toEqual(await othersOf(rebuilt));
+        expect(await everything(store, PROJECTIONS)).toEqual(await everything(rebuilt, PROJECTIONS));
+      } finally {
+        rebuiltDb.close();
+      }
+    },
+  );
+
+  it('rebuilds the lead list at start when the rules changed while no runner ran', async () => {
+    const history = historyOf([...before, ...after]);
+    const changeAt = history.findIndex((append) => append.streamId === 'scoring-rules');
+    await write(events, history.slice(0, changeAt));
+    const store = new ResetNotingStore(readDb);
+    await new ProjectionRunner(events, store, PROJECTIONS).catchUp();
+    await expectScoredBy(store, DEFAULT_SCORING_RULES, 1);
+
+    await write(events, history.slice(changeAt));
+    const restarted = new ProjectionRunner(events, store, PROJECTIONS);
+    await restarted.catchUp();
+    expect(store.resets).toEqual(['lead-list']);
+    await expectScoredBy(store, RULES, 2);
+    expect(restarted.projections.find((p) => p.name === 'lead-list')?.version).toBe(
+      leadListVersion({ version: 2 }),
+    );
+  });
+
+  it('builds the lead list with the rules in effect at the head of the log when rebuilding everything', async () => {
+    await write(events, historyOf([...before, ...after]));
+    const store = new ResetNotingStore(readDb);
+    const runner = new ProjectionRunner(events, store, PROJECTIONS, { batchSize: 2 });
+    await runner.resetAll();
+    await runner.catchUp();
+    // One reset per projection for the rebuild itself, none for the rule change in the log.
+    expect(store.resets).toEqual(PROJECTIONS.map((p) => p.name));
+    await expectScoredBy(store, RULES, 2);
   });
 });

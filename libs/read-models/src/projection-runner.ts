@@ -25,11 +25,22 @@ export interface ProjectionStatus {
   readonly checkpoint: Position;
 }
 
+/** A projection replaced by the one built with the configuration an event brought. */
+interface Replacement {
+  readonly index: number;
+  readonly projection: Projection;
+}
+
 /**
  * Follows the durable event log and keeps the projections' documents up to date: catch-up from each
  * projection's checkpoint, then live as events land. Each batch's document changes and the checkpoints are
  * committed in one transaction, so a crash at any moment neither loses nor double-counts an event; events
  * at or before a projection's checkpoint are skipped, so a batch delivered again changes nothing.
+ *
+ * A projection built with configuration from the log (see ProjectionConfiguration) is built at start with
+ * the configuration in effect at the log's head; an event that changes it ends the projection's part of the
+ * batch before it, and once the batch is committed the projection built with the new configuration takes
+ * its place and is rebuilt from the start of the log, the others skipping what they already have.
  */
 export class ProjectionRunner {
   private readonly batchSize: number;
@@ -37,15 +48,22 @@ export class ProjectionRunner {
   private readonly checkpoints = new Map<string, Position>();
   private readonly waiters = new PositionWaiters();
   private follower: LogFollower | undefined;
+  private running: Projection[];
 
   constructor(
     private readonly events: EventStore,
     private readonly store: ReadStore,
-    readonly projections: readonly Projection[],
+    projections: readonly Projection[],
     private readonly options: ProjectionRunnerOptions = {},
   ) {
+    this.running = [...projections];
     this.batchSize = options.batchSize ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
+  }
+
+  /** The projections as they run: each configurable one built with the configuration it follows. */
+  get projections(): readonly Projection[] {
+    return this.running;
   }
 
   /** Loads the checkpoints (rebuilding a projection whose version changed) and starts following the log. */
@@ -69,8 +87,9 @@ export class ProjectionRunner {
 
   /** Drops every projection's documents and checkpoint: the next steps build them again from the start. */
   async resetAll(): Promise<void> {
-    await this.store.prepare(this.projections);
-    for (const projection of this.projections) {
+    await this.configure();
+    await this.store.prepare(this.running);
+    for (const projection of this.running) {
       await this.store.reset(projection);
       this.checkpoints.set(projection.name, START);
     }
@@ -95,7 +114,7 @@ export class ProjectionRunner {
   }
 
   status(): ProjectionStatus[] {
-    return this.projections.map((p) => ({
+    return this.running.map((p) => ({
       name: p.name,
       version: p.version,
       checkpoint: this.checkpoints.get(p.name) ?? START,
@@ -105,7 +124,7 @@ export class ProjectionRunner {
   /** The last position every projection has processed. */
   lowestCheckpoint(): Position {
     let lowest: Position | undefined;
-    for (const projection of this.projections) {
+    for (const projection of this.running) {
       const position = this.checkpoints.get(projection.name) ?? START;
       if (lowest === undefined || position < lowest) lowest = position;
     }
@@ -113,8 +132,9 @@ export class ProjectionRunner {
   }
 
   private async load(): Promise<void> {
-    await this.store.prepare(this.projections);
-    for (const projection of this.projections) {
+    await this.configure();
+    await this.store.prepare(this.running);
+    for (const projection of this.running) {
       const checkpoint = await this.store.checkpoint(projection.name);
       if (checkpoint && checkpoint.version !== projection.version) {
         await this.store.reset(projection);
@@ -125,18 +145,27 @@ export class ProjectionRunner {
     }
   }
 
+  /** Builds each configurable projection with the configuration in effect at the log's head. */
+  private async configure(): Promise<void> {
+    this.running = await Promise.all(
+      this.running.map((p) => (p.configuration ? p.configuration.load(this.events) : Promise.resolve(p))),
+    );
+  }
+
   /** Reads one batch after the lowest checkpoint, folds it into every projection behind it, commits. */
   private async step(): Promise<number> {
     const batch = await this.events.readAll({ after: this.lowestCheckpoint(), maxCount: this.batchSize });
-    const last = batch[batch.length - 1];
-    if (!last) return 0;
+    if (batch.length === 0) return 0;
 
     const changes: DocChange[] = [];
     const checkpoints: CheckpointMove[] = [];
-    for (const projection of this.projections) {
+    const replacements: Replacement[] = [];
+    for (const [index, projection] of this.running.entries()) {
       const after = this.checkpoints.get(projection.name) ?? START;
-      const events = batch.filter((e) => e.position > after);
-      if (events.length === 0) continue;
+      const { events, replacement } = eventsToFold(projection, batch, after);
+      if (replacement) replacements.push({ index, projection: replacement });
+      const last = events[events.length - 1];
+      if (!last) continue;
       changes.push(...(await this.fold(projection, events)));
       checkpoints.push({
         name: projection.name,
@@ -154,99 +183,152 @@ export class ProjectionRunner {
       return batch.length;
     }
     for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.name, checkpoint.position);
+    for (const replacement of replacements) await this.replace(replacement);
     this.waiters.reached(this.lowestCheckpoint());
     return batch.length;
   }
 
-  /** Applies a projection's pure evolve to the batch, over the documents it names; answers the net changes. */
+  /** Puts the projection built with a new configuration in place of its predecessor, to rebuild from the start. */
+  private async replace({ index, projection }: Replacement): Promise<void> {
+    this.running[index] = projection;
+    await this.store.reset(projection);
+    this.checkpoints.set(projection.name, START);
+  }
+
+  /** Applies a projection's pure evolve to the events, over the documents it names; answers the net changes. */
   private async fold(projection: Projection, events: readonly RecordedEvent[]): Promise<DocChange[]> {
-    // Per collection: id -> the document as it stands (null: known not to exist).
-    const docs = new Map<string, Map<string, Doc | null>>();
-    const dirty = new Map<string, Set<string>>();
-    // Per collection: the ids the store held when they were loaded.
-    const stored = new Map<string, Set<string>>();
-    const inCollection = (collection: string) => {
-      let map = docs.get(collection);
-      if (!map) {
-        map = new Map();
-        docs.set(collection, map);
-      }
-      return map;
-    };
-    const lookup: DocLookup = (collection, id) => docs.get(collection)?.get(id) ?? undefined;
-    const strictLookup: DocLookup = (collection, id) => {
-      const doc = docs.get(collection)?.get(id);
-      if (doc === undefined) {
-        throw new Error(
-          `projection ${projection.name} read ${collection}/${id} without naming it in touches`,
-        );
-      }
-      return doc ?? undefined;
-    };
-
-    /** The named documents not loaded yet, per collection; undefined when all are. */
-    const missingOf = (refs: readonly DocRef[]) => {
-      let missing: Map<string, string[]> | undefined;
-      for (const ref of refs) {
-        if (docs.get(ref.collection)?.has(ref.id)) continue;
-        missing ??= new Map();
-        const ids = missing.get(ref.collection);
-        if (ids) ids.push(ref.id);
-        else missing.set(ref.collection, [ref.id]);
-      }
-      return missing;
-    };
-    const load = async (missing: Map<string, string[]>) => {
-      for (const [collection, ids] of missing) {
-        const found = await this.store.getMany(collection, ids);
-        const map = inCollection(collection);
-        for (const id of ids) map.set(id, found.get(id) ?? null);
-        if (found.size > 0) {
-          const held = stored.get(collection) ?? new Set<string>();
-          for (const id of found.keys()) held.add(id);
-          stored.set(collection, held);
-        }
-      }
-    };
-    /** Loads what touches names, again and again while loaded documents reveal more to load. */
-    const resolve = async (event: RecordedEvent, missing: Map<string, string[]>) => {
-      for (let round = 0; round < 10; round++) {
-        await load(missing);
-        const more = missingOf(projection.touches(event, lookup));
-        if (!more) return;
-        missing = more;
-      }
-      throw new Error(`projection ${projection.name}: touches keeps naming new documents for ${event.id}`);
-    };
-
+    const documents = new BatchDocuments(this.store, projection);
     // Prefetch for the whole batch in one read per collection, then top up per event.
-    const prefetch = missingOf(events.flatMap((event) => projection.touches(event)));
-    if (prefetch) await load(prefetch);
+    const prefetch = documents.missingOf(events.flatMap((event) => projection.touches(event)));
+    if (prefetch) await documents.load(prefetch);
     for (const event of events) {
       // Synchronous unless the event names documents not loaded yet.
-      const missing = missingOf(projection.touches(event, lookup));
-      if (missing) await resolve(event, missing);
-      for (const change of projection.evolve(event, strictLookup)) {
-        inCollection(change.collection).set(change.id, change.doc);
-        let ids = dirty.get(change.collection);
-        if (!ids) {
-          ids = new Set();
-          dirty.set(change.collection, ids);
-        }
-        ids.add(change.id);
+      const missing = documents.missingOf(projection.touches(event, documents.lookup));
+      if (missing) await documents.resolve(event, missing);
+      for (const change of projection.evolve(event, documents.strictLookup)) documents.set(change);
+    }
+    return documents.changes();
+  }
+}
+
+/**
+ * The events of the batch a projection folds: those after its checkpoint, up to (not including) the first
+ * that changes its configuration, and the projection built with the new one.
+ */
+function eventsToFold(
+  projection: Projection,
+  batch: readonly RecordedEvent[],
+  after: Position,
+): { events: readonly RecordedEvent[]; replacement?: Projection } {
+  const events = batch.filter((e) => e.position > after);
+  const next = projection.configuration?.next;
+  if (!next) return { events };
+  for (const [i, event] of events.entries()) {
+    const replacement = next(event);
+    if (replacement) return { events: events.slice(0, i), replacement };
+  }
+  return { events };
+}
+
+/**
+ * The documents one projection's fold of a batch works on: each read from the store once, then changed in
+ * memory event by event, and written at the end as net changes.
+ */
+class BatchDocuments {
+  /** Per collection: id -> the document as it stands (null: known not to exist). */
+  private readonly docs = new Map<string, Map<string, Doc | null>>();
+  /** Per collection: the ids evolve changed. */
+  private readonly dirty = new Map<string, Set<string>>();
+  /** Per collection: the ids the store held when they were loaded. */
+  private readonly stored = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly store: ReadStore,
+    private readonly projection: Projection,
+  ) {}
+
+  /** What touches may look at: the documents loaded so far. */
+  readonly lookup: DocLookup = (collection, id) => this.docs.get(collection)?.get(id) ?? undefined;
+
+  /** What evolve reads: a document that touches did not name is the projection's mistake. */
+  readonly strictLookup: DocLookup = (collection, id) => {
+    const doc = this.docs.get(collection)?.get(id);
+    if (doc === undefined) {
+      throw new Error(
+        `projection ${this.projection.name} read ${collection}/${id} without naming it in touches`,
+      );
+    }
+    return doc ?? undefined;
+  };
+
+  /** The named documents not loaded yet, per collection; undefined when all are. */
+  missingOf(refs: readonly DocRef[]): Map<string, string[]> | undefined {
+    let missing: Map<string, string[]> | undefined;
+    for (const ref of refs) {
+      if (this.docs.get(ref.collection)?.has(ref.id)) continue;
+      missing ??= new Map();
+      const ids = missing.get(ref.collection);
+      if (ids) ids.push(ref.id);
+      else missing.set(ref.collection, [ref.id]);
+    }
+    return missing;
+  }
+
+  async load(missing: Map<string, string[]>): Promise<void> {
+    for (const [collection, ids] of missing) {
+      const found = await this.store.getMany(collection, ids);
+      const map = this.collection(collection);
+      for (const id of ids) map.set(id, found.get(id) ?? null);
+      if (found.size > 0) {
+        const held = this.stored.get(collection) ?? new Set<string>();
+        for (const id of found.keys()) held.add(id);
+        this.stored.set(collection, held);
       }
     }
+  }
+
+  /** Loads what touches names for the event, again and again while loaded documents reveal more to load. */
+  async resolve(event: RecordedEvent, missing: Map<string, string[]>): Promise<void> {
+    for (let round = 0; round < 10; round++) {
+      await this.load(missing);
+      const more = this.missingOf(this.projection.touches(event, this.lookup));
+      if (!more) return;
+      missing = more;
+    }
+    throw new Error(`projection ${this.projection.name}: touches keeps naming new documents for ${event.id}`);
+  }
+
+  set(change: DocChange): void {
+    this.collection(change.collection).set(change.id, change.doc);
+    let ids = this.dirty.get(change.collection);
+    if (!ids) {
+      ids = new Set();
+      this.dirty.set(change.collection, ids);
+    }
+    ids.add(change.id);
+  }
+
+  /** The documents changed, as they now stand; one made and deleted within the batch never reaches the store. */
+  changes(): DocChange[] {
     const changes: DocChange[] = [];
-    for (const [collection, ids] of dirty) {
-      const map = inCollection(collection);
-      const before = stored.get(collection);
+    for (const [collection, ids] of this.dirty) {
+      const map = this.collection(collection);
+      const before = this.stored.get(collection);
       for (const id of ids) {
         const doc = map.get(id) ?? null;
-        // A document made and deleted within the batch never reaches the store.
         if (doc === null && !before?.has(id)) continue;
         changes.push({ collection, id, doc });
       }
     }
     return changes;
+  }
+
+  private collection(name: string): Map<string, Doc | null> {
+    let map = this.docs.get(name);
+    if (!map) {
+      map = new Map();
+      this.docs.set(name, map);
+    }
+    return map;
   }
 }

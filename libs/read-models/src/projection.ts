@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@app/event-store';
+import type { EventStore, RecordedEvent } from '@app/event-store';
 
 /**
  * Read models are documents: JSON objects with an `id`, kept in named collections. A projection folds the
@@ -50,6 +50,22 @@ export interface Projection {
   readonly touches: (event: RecordedEvent, lookup?: DocLookup) => readonly DocRef[];
   /** Pure: the document changes this event makes, given the documents it touches. */
   readonly evolve: (event: RecordedEvent, docs: DocLookup) => readonly DocChange[];
+  /** For a projection built with configuration kept in the log (the lead list with its scoring rules). */
+  readonly configuration?: ProjectionConfiguration;
+}
+
+/**
+ * How a projection built with configuration from the log follows that configuration. A change of
+ * configuration applies to every document (a new rule set rescores every lead), which no per-event fold can
+ * do: the runner replaces the projection with the one built with the new configuration and rebuilds it from
+ * the start of the log. The version of each projection built this way names its configuration, so that a
+ * change made while no runner ran is a version mismatch at start.
+ */
+export interface ProjectionConfiguration {
+  /** The projection built with the configuration in effect at the log's head. */
+  readonly load: (events: EventStore) => Promise<Projection>;
+  /** The projection that replaces this one when this event changes its configuration; undefined otherwise. */
+  readonly next: (event: RecordedEvent) => Projection | undefined;
 }
 
 /** A query on one collection: equality on indexed fields, a range on one, an order, paging. */
@@ -61,10 +77,20 @@ export interface FindQuery {
   /** Keyset paging: only documents strictly after this (order value, id) in the query's order. */
   readonly after?: { readonly value: string | number; readonly id: string };
   readonly limit?: number;
+  /**
+   * A hint for filters that hold a large part of the collection: read along the order and skip what the
+   * filters leave out, rather than gather what they select and sort it. The answer is the same.
+   */
+  readonly inOrder?: boolean;
 }
+
+/** What a count selects: equality on indexed fields and a range on one, as in a FindQuery. */
+export type CountQuery = Pick<FindQuery, 'where' | 'range'>;
 
 /** What the queries of a read model need: the same on a store and on documents folded in memory (as-of). */
 export interface DocumentReader {
   get<T extends Doc>(collection: string, id: string): Promise<T | undefined>;
   find<T extends Doc>(collection: string, query: FindQuery): Promise<T[]>;
+  /** How many documents `find` would answer without a limit, without reading them. */
+  count(collection: string, query: CountQuery): Promise<number>;
 }

@@ -1,3 +1,4 @@
+import { activitiesProjection } from './activities';
 import { dealListProjection } from './deal-list';
 import { funnelProjection } from './funnel';
 import { leadListProjection } from './lead-list';
@@ -18,4 +19,5 @@ export const PROJECTIONS: readonly Projection[] = [
   stagesProjection,
   forecastProjection,
   lossesProjection,
+  activitiesProjection,
 ];

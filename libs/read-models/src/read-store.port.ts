@@ -1,5 +1,5 @@
 import type { Position } from '@app/event-store';
-import type { Doc, DocChange, DocumentReader, FindQuery, Projection } from './projection';
+import type { CountQuery, Doc, DocChange, DocumentReader, FindQuery, Projection } from './projection';
 
 export interface Checkpoint {
   readonly name: string;
@@ -53,6 +53,7 @@ export abstract class ReadStore implements DocumentReader {
   abstract get<T extends Doc>(collection: string, id: string): Promise<T | undefined>;
   abstract getMany(collection: string, ids: readonly string[]): Promise<Map<string, Doc>>;
   abstract find<T extends Doc>(collection: string, query: FindQuery): Promise<T[]>;
+  abstract count(collection: string, query: CountQuery): Promise<number>;
 
   abstract checkpoint(name: string): Promise<Checkpoint | undefined>;
   /**

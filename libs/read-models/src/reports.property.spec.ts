@@ -91,6 +91,12 @@ function replay(log: readonly RecordedEvent[]): World {
         staying.delete(id);
       };
       switch (event.type) {
+        case 'DealNoteAdded':
+        case 'DealActivityScheduled':
+        case 'DealActivityCompleted':
+        case 'DealActivityRescheduled':
+        case 'DealActivityCancelled':
+          break;
         case 'DealCreated':
           enter(next.pipelineId, next.stage);
           break;

@@ -1,7 +1,7 @@
 import { DEFAULT_PIPELINE_ID } from '@app/domain';
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { MinPosition } from '../http/min-position.decorator';
 import { QueryDocs } from '../http/openapi-docs';
 import { ProblemException } from '../http/problem';
@@ -14,7 +14,9 @@ import {
   StagesQueryDto,
   toMoment,
 } from '../http/query-fields';
+import { FunnelBandReportView } from './funnel-band.view';
 import { ForecastReportQuery } from './queries/forecast-report.query';
+import { FunnelBandReportQuery } from './queries/funnel-band-report.query';
 import { FunnelReportQuery } from './queries/funnel-report.query';
 import { LossesReportQuery } from './queries/losses-report.query';
 import { PipelineReportQuery } from './queries/pipeline-report.query';
@@ -62,7 +64,7 @@ export class AnalyticsController {
   @ApiOkResponse({
     type: PipelineReportView,
     description:
-      "A pipeline's open deals per stage in its order (count, total and weighted value per currency), won and lost; unknown pipeline: 404",
+      "A pipeline's open deals per stage in its order (count, rotting deals, total and weighted value per currency), won and lost; unknown pipeline: 404",
   })
   pipeline(@Query() query: PipelineReportQueryDto, @MinPosition() minPosition: bigint | undefined) {
     const selection = {
@@ -73,17 +75,30 @@ export class AnalyticsController {
   }
 
   @Get('funnel')
-  @ApiOperation({ operationId: 'getFunnelReport', summary: 'Funnel report per lead source' })
+  @ApiOperation({
+    operationId: 'getFunnelReport',
+    summary: 'Funnel report per lead source, or per score band (groupBy=band)',
+  })
   @Allow('analytics')
   @QueryDocs()
+  @ApiExtraModels(FunnelReportView, FunnelBandReportView)
   @ApiOkResponse({
-    type: FunnelReportView,
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(FunnelReportView) }, { $ref: getSchemaPath(FunnelBandReportView) }],
+    },
     description:
-      'Per lead source, for the leads captured in [from, to): captured, qualified, disqualified, deals created, won, lost, won value, rates',
+      "Per lead source (FunnelReportView), or with groupBy=band per band of the leads' scores at the report's " +
+      'moment (FunnelBandReportView), for the leads captured in [from, to): captured, qualified, ' +
+      'disqualified, deals created, won, lost, won value, rates',
   })
   funnel(@Query() query: FunnelQueryDto, @MinPosition() minPosition: bigint | undefined) {
     const selection = { ...periodOf(query), ...(query.source ? { source: query.source } : {}) };
-    return this.queries.execute(new FunnelReportQuery(selection, momentOf(query, minPosition)));
+    const moment = momentOf(query, minPosition);
+    return this.queries.execute(
+      query.groupBy === 'band'
+        ? new FunnelBandReportQuery(selection, moment)
+        : new FunnelReportQuery(selection, moment),
+    );
   }
 
   @Get('stages')

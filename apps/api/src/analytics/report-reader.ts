@@ -13,10 +13,11 @@ export interface ReportMoment {
 }
 
 /**
- * Every report the same way: after read-your-writes, either from the read store (one consistent snapshot,
- * stating the position its projections include) or folded from the log up to a past moment. The report
- * functions are pure and the same for both; the pipelines' configuration is folded beside each report, so
- * that probabilities and stages are those in effect at the report's moment.
+ * Every report (and every list that can be asked as of a moment) the same way: after read-your-writes, either
+ * from the read store (one consistent snapshot, stating the position its projections include) or folded from
+ * the log up to a past moment. The report functions are pure and the same for both; the pipelines'
+ * configuration is folded beside each report, so that probabilities, stages and rotting periods are those in
+ * effect at the report's moment.
  */
 @Injectable()
 export class ReportReader {
@@ -27,12 +28,12 @@ export class ReportReader {
   ) {}
 
   async read<T>(
-    projection: Projection,
+    projection: Projection | readonly Projection[],
     moment: ReportMoment,
     report: (reader: DocumentReader, position: string) => Promise<T>,
   ): Promise<T> {
     await this.gate.reached(moment.minPosition);
-    const projections = [pipelinesProjection, projection];
+    const projections = ([pipelinesProjection] as readonly Projection[]).concat(projection);
     try {
       if (moment.asOf) {
         const { documents, position } = await this.asOfFolder.fold(projections, moment.asOf);
@@ -55,7 +56,7 @@ export class ReportReader {
 
   /** The same, for a report of one pipeline: an unknown pipeline is 404. */
   async readPipeline<T>(
-    projection: Projection,
+    projection: Projection | readonly Projection[],
     pipelineId: string,
     moment: ReportMoment,
     report: (reader: DocumentReader, position: string) => Promise<T | undefined>,

@@ -39,6 +39,14 @@ export class PipelineStageRowView {
   @ApiProperty({ description: 'A retired stage is listed only while it still holds open deals' })
   retired!: boolean;
   @ApiProperty({ type: 'integer' }) openDeals!: number;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description:
+      "Open deals rotting at the report's moment (now, or asOf): untouched (no stage change, note or completed " +
+      "activity) for the stage's rottenAfterDays; always 0 in a stage without a rotting period",
+  })
+  rottingDeals!: number;
   @ApiProperty({ type: [WeightedValueView] }) values!: WeightedValueView[];
 }
 

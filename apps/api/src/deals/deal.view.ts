@@ -1,6 +1,12 @@
-import type { ExistingDeal } from '@app/domain';
+import { type ExistingDeal, type PipelineState, findStage, rottingSince } from '@app/domain';
 import { ApiProperty } from '@nestjs/swagger';
 import { MoneyDto } from '../http/fields';
+import {
+  LAST_ACTIVITY_AT,
+  NEXT_ACTIVITY,
+  NextActivityView,
+  followUpsOf,
+} from '../interactions/activity.view';
 
 export class DealView {
   @ApiProperty({ format: 'uuid' }) dealId!: string;
@@ -40,12 +46,40 @@ export class DealView {
     description: 'When it was last reopened',
   })
   reopenedAt!: string | null;
+  @ApiProperty(LAST_ACTIVITY_AT) lastActivityAt!: string | null;
+  @ApiProperty(NEXT_ACTIVITY) nextActivity!: NextActivityView | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'Since when the open deal has been rotting at the moment shown (now, or asOf): nobody touched it (a stage ' +
+      "change, a note, a completed activity) for its stage's rottenAfterDays; null when it is not rotting",
+  })
+  rottingSince!: string | null;
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Revision of the deal stream; also the ETag' })
   revision!: number;
 }
 
-/** The deal as clients see it; `stageProbability` is its stage's probability at the moment shown. */
-export const toDealView = (deal: ExistingDeal, revision: number, stageProbability: number): DealView => ({
+/** What a deal's view takes from its stage, as the stage stood at the moment shown. */
+export interface StageTerms {
+  readonly probability: number;
+  readonly rottenAfterDays: number | null;
+}
+
+/** The terms of a stage of a pipeline as it stood; a stage or pipeline not known has none. */
+export function stageTermsIn(pipeline: PipelineState | undefined, stage: string): StageTerms {
+  const found = pipeline?.status === 'defined' ? findStage(pipeline, stage) : undefined;
+  return { probability: found?.probability ?? 0, rottenAfterDays: found?.rottenAfterDays ?? null };
+}
+
+/** The deal as clients see it at a moment (ISO instant): now, asOf, or the time of an event of its history. */
+export const toDealView = (
+  deal: ExistingDeal,
+  revision: number,
+  stage: StageTerms,
+  at: string,
+): DealView => ({
   dealId: deal.dealId,
   leadId: deal.leadId,
   pipelineId: deal.pipelineId,
@@ -53,7 +87,7 @@ export const toDealView = (deal: ExistingDeal, revision: number, stageProbabilit
   value: deal.value,
   stage: deal.stage,
   status: deal.status,
-  probability: deal.probabilityOverride ?? stageProbability,
+  probability: deal.probabilityOverride ?? stage.probability,
   probabilityOverride: deal.probabilityOverride,
   expectedCloseDate: deal.expectedCloseDate,
   owner: deal.owner,
@@ -62,6 +96,8 @@ export const toDealView = (deal: ExistingDeal, revision: number, stageProbabilit
   lostReason: deal.lostReason,
   competitor: deal.competitor,
   reopenedAt: deal.reopenedAt,
+  ...followUpsOf(deal.interactions),
+  rottingSince: rottingSince(deal, stage.rottenAfterDays, at),
   revision,
 });
 

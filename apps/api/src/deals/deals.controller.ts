@@ -170,15 +170,20 @@ export class DealsController {
   }
 
   @Get()
-  @ApiOperation({ operationId: 'listDeals', summary: 'List deals, newest first, a page at a time' })
-  @Allow('reads')
+  @ApiOperation({
+    operationId: 'listDeals',
+    summary: 'List deals, newest first, a page at a time; now or as of a past moment (asOf)',
+  })
+  @Allow('reads', { asOf: 'histories' })
   @QueryDocs()
   @ApiOkResponse({
     type: DealPageView,
-    description: 'A page of deals, newest first, with nextCursor for the next page',
+    description:
+      'A page of deals, newest first, with nextCursor for the next page; rotting=true: the open deals rotting ' +
+      "at the list's moment (now, or asOf)",
   })
   list(@Query() filters: ListDealsQueryDto, @MinPosition() minPosition: bigint | undefined) {
-    return this.queries.execute(new ListDealsQuery(filters, minPosition));
+    return this.queries.execute(new ListDealsQuery(filters, { asOf: toMoment(filters.asOf), minPosition }));
   }
 
   @Get(':dealId/history')

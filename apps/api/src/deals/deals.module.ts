@@ -12,6 +12,7 @@ import { DealsController } from './deals.controller';
 import { GetDealHistoryHandler } from './queries/get-deal-history.handler';
 import { GetDealHandler } from './queries/get-deal.handler';
 import { ListDealsHandler } from './queries/list-deals.handler';
+import { ReportReader } from '../analytics/report-reader';
 
 @Module({
   imports: [CommandsModule],
@@ -28,6 +29,7 @@ import { ListDealsHandler } from './queries/list-deals.handler';
     GetDealHandler,
     GetDealHistoryHandler,
     ListDealsHandler,
+    ReportReader,
   ],
 })
 export class DealsModule {}

@@ -17,32 +17,68 @@ export const given = (filters: Record<string, string | undefined>): Record<strin
     Object.entries(filters).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
 
+/** Which documents of a collection a list holds: equality on indexed fields and a range on one. */
+export type Selection = Pick<FindQuery, 'where' | 'range'>;
+
+/** The order of a list: newest first by a field, or earliest first; ties by id in the same direction. */
+type ListOrder<D extends Doc> =
+  { readonly newestFirstBy: keyof D & string } | { readonly earliestFirstBy: keyof D & string };
+
 /**
- * One page of a collection, newest first by a field (ties by id), and the cursor of the next page: the list
- * queries' keyset paging, written once.
+ * What a list pages through: one selection, or the union of several that do not overlap (`anyOf`), each
+ * found in the list's order and merged.
+ */
+export type ListQuery<D extends Doc> = ListOrder<D> & (Selection | { readonly anyOf: readonly Selection[] });
+
+/**
+ * One page of a collection in the list's order, and the cursor of the next page: the list queries' keyset
+ * paging, written once.
  */
 export async function pageOf<D extends Doc, V>(
   reader: DocumentReader,
   collection: string,
-  query: { readonly where: FindQuery['where']; readonly newestFirstBy: keyof D & string },
+  query: ListQuery<D>,
   request: PageRequest,
   view: (doc: D) => V,
 ): Promise<Page<V>> {
   const limit = request.limit ?? 20;
   const after = decodeCursor(request.cursor);
-  const docs = await reader.find<D>(collection, {
-    ...(query.where ? { where: query.where } : {}),
-    orderBy: { field: query.newestFirstBy, direction: 'desc' },
-    ...(after ? { after } : {}),
-    limit: limit + 1,
-  });
+  const orderBy: NonNullable<FindQuery['orderBy']> =
+    'newestFirstBy' in query
+      ? { field: query.newestFirstBy, direction: 'desc' }
+      : { field: query.earliestFirstBy, direction: 'asc' };
+  const selections = 'anyOf' in query ? query.anyOf : [query];
+  const found: D[] = [];
+  // One after the other: a snapshot's reads share one session.
+  for (const { where, range } of selections) {
+    found.push(
+      ...(await reader.find<D>(collection, {
+        ...(where ? { where } : {}),
+        ...(range ? { range } : {}),
+        orderBy,
+        ...(after ? { after } : {}),
+        limit: limit + 1,
+      })),
+    );
+  }
+  const docs = selections.length > 1 ? inOrder(found, orderBy) : found;
   const page = docs.slice(0, limit);
   const last = page[page.length - 1];
   return {
     items: page.map(view),
     nextCursor:
       docs.length > limit && last
-        ? encodeCursor({ value: last[query.newestFirstBy] as string | number, id: last.id })
+        ? encodeCursor({ value: last[orderBy.field] as string | number, id: last.id })
         : null,
   };
+}
+
+/** Documents sorted as a FindQuery orders them: by the field, ties by id, in the same direction. */
+function inOrder<D extends Doc>(docs: readonly D[], { field, direction }: NonNullable<FindQuery['orderBy']>) {
+  const sign = direction === 'asc' ? 1 : -1;
+  const compare = (a: unknown, b: unknown): number => {
+    const [x, y] = [a as string | number, b as string | number];
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  return [...docs].sort((a, b) => sign * (compare(a[field], b[field]) || compare(a.id, b.id)));
 }

@@ -1,4 +1,4 @@
-import { isCalendarDate } from '@app/domain';
+import { BANDS, type Band, isCalendarDate } from '@app/domain';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -77,6 +77,39 @@ export class ListLeadsQueryDto extends PageQueryDto {
 
   @Text(200, { optional: true, description: 'Leads of this owner' })
   owner?: string;
+
+  @ApiProperty({
+    type: 'integer',
+    required: false,
+    minimum: -1_000_000_000,
+    maximum: 1_000_000_000,
+    description: "Only leads whose score at the list's moment is at least this",
+  })
+  @Optional()
+  @Type(() => Number)
+  @IsInt({ message: '$property must be a whole number' })
+  @Min(-1_000_000_000, { message: '$property must be a whole number from -1000000000 to 1000000000' })
+  @Max(1_000_000_000, { message: '$property must be a whole number from -1000000000 to 1000000000' })
+  minScore?: number;
+
+  @OneOf(BANDS, {
+    optional: true,
+    description:
+      "Only leads in this band at the list's moment, by the thresholds of the lead list's rule set",
+  })
+  band?: Band;
+
+  @OneOf(['newest', 'score'], {
+    optional: true,
+    description:
+      "newest (default): by capture time, newest first. score: by score at the list's moment, highest first, " +
+      'ties by leadId descending. Scores are those of the rule set the lead list was built with, at the moment ' +
+      'of the first page: the cursor keeps that moment, so that every page of a list is one ranking. A later ' +
+      'page of a list by score is found again from the top (a cost that grows with the depth of the page); ' +
+      'with minScore or band, the list newest first reads leads in chunks until a page is full (a cost that ' +
+      'grows with the leads it passes over)',
+  })
+  sort?: 'newest' | 'score';
 }
 
 export class ListDealsQueryDto extends PageQueryDto {
@@ -94,6 +127,43 @@ export class ListDealsQueryDto extends PageQueryDto {
 
   @Uuid({ optional: true })
   leadId?: string;
+
+  @OneOf(['true', 'false'], {
+    optional: true,
+    description:
+      "true: only the open deals rotting at the list's moment (now, or asOf): nobody touched them (a stage " +
+      "change, a note, a completed activity) for their stage's rottenAfterDays; false: every other deal",
+  })
+  rotting?: 'true' | 'false';
+
+  @Instant('The list as it stood at this moment (the log folded up to it), rotting judged then')
+  asOf?: string;
+}
+
+export class ListActivitiesQueryDto extends PageQueryDto {
+  @Text(200, { optional: true, description: 'Activities assigned to this person' })
+  assignee?: string;
+
+  @OneOf(['open', 'done', 'cancelled'], { optional: true })
+  status?: 'open' | 'done' | 'cancelled';
+
+  @OneOf(['overdue', 'today', 'week'], {
+    optional: true,
+    description:
+      "Due relative to the list's moment (now, or asOf), in UTC: overdue = open and due before that moment; " +
+      'today = due within its UTC day (00:00 inclusive to the next 00:00 exclusive), open or not; week = due ' +
+      'from 00:00 of its UTC day to 7 days later (exclusive)',
+  })
+  due?: 'overdue' | 'today' | 'week';
+
+  @Uuid({ optional: true, description: 'Activities scheduled on this lead (not those of its deal)' })
+  leadId?: string;
+
+  @Uuid({ optional: true, description: 'Activities scheduled on this deal' })
+  dealId?: string;
+
+  @Instant('The list as it stood at this moment (the log folded up to it); due filters are relative to it')
+  asOf?: string;
 }
 
 export class AsOfQueryDto extends ReadQueryDto {
@@ -113,6 +183,15 @@ export class PeriodQueryDto extends AsOfQueryDto {
 export class FunnelQueryDto extends PeriodQueryDto {
   @Slug({ optional: true })
   source?: string;
+
+  @OneOf(['band'], {
+    optional: true,
+    description:
+      "band: the same figures per score band (hot, warm, cold) of each lead at the report's moment (now, or " +
+      'asOf with the rule set in effect then) instead of per source. It reads every lead captured in the ' +
+      'period, where the report per source adds up daily and monthly totals: its cost grows with the leads',
+  })
+  groupBy?: 'band';
 }
 
 export class PipelineReportQueryDto extends AsOfQueryDto {

@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { HistoryEntryView, IntegrityView } from '../audit/history';
-import { LeadView } from './lead.view';
+import { LeadStateView } from './lead.view';
 
 class LeadHistoryEntry extends HistoryEntryView {
-  @ApiProperty({ type: LeadView }) declare stateAfter: LeadView;
+  @ApiProperty({ type: LeadStateView }) declare stateAfter: LeadStateView;
 }
 
 export class LeadHistory {

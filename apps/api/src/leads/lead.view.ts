@@ -1,6 +1,12 @@
-import type { CapturedLead } from '@app/domain';
-import { ApiProperty } from '@nestjs/swagger';
+import { BANDS, type Band, type CapturedLead } from '@app/domain';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { MoneyDto } from '../http/fields';
+import {
+  LAST_ACTIVITY_AT,
+  NEXT_ACTIVITY,
+  NextActivityView,
+  followUpsOf,
+} from '../interactions/activity.view';
 
 class QualificationView {
   @ApiProperty({ type: MoneyDto }) budget!: MoneyDto;
@@ -32,11 +38,30 @@ export class LeadView {
   @ApiProperty({ format: 'date-time' }) capturedAt!: string;
   @ApiProperty({ type: QualificationView, nullable: true }) qualification!: QualificationView | null;
   @ApiProperty({ type: DisqualificationView, nullable: true }) disqualification!: DisqualificationView | null;
+  @ApiProperty(LAST_ACTIVITY_AT) lastActivityAt!: string | null;
+  @ApiProperty(NEXT_ACTIVITY) nextActivity!: NextActivityView | null;
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Revision of the lead stream; also the ETag' })
   revision!: number;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      "The lead's score at the moment shown (now, asOf, or a list's moment), by the rule set in effect; GET /leads/{leadId}/score explains it",
+  })
+  score!: number;
+  @ApiProperty({ enum: BANDS, description: "The score's band, by the rule set's thresholds" })
+  band!: Band;
 }
 
-export const toLeadView = (lead: CapturedLead, revision: number): LeadView => ({
+/** A lead as its stream folds it, without a score: what its history shows after each event. */
+export class LeadStateView extends OmitType(LeadView, ['score', 'band'] as const) {}
+
+/** A lead's score and band at the moment a view shows it. */
+export interface LeadScoreFields {
+  readonly score: number;
+  readonly band: Band;
+}
+
+export const toLeadView = (lead: CapturedLead, revision: number): LeadStateView => ({
   leadId: lead.leadId,
   status: lead.status,
   name: lead.name,
@@ -51,7 +76,18 @@ export const toLeadView = (lead: CapturedLead, revision: number): LeadView => ({
   capturedAt: lead.capturedAt,
   qualification: lead.qualification,
   disqualification: lead.disqualification,
+  ...followUpsOf(lead.interactions),
   revision,
+});
+
+export const toScoredLeadView = (
+  lead: CapturedLead,
+  revision: number,
+  scored: LeadScoreFields,
+): LeadView => ({
+  ...toLeadView(lead, revision),
+  score: scored.score,
+  band: scored.band,
 });
 
 export class LeadPageView {

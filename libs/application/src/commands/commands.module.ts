@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DealCommands } from '../use-cases/deal-commands';
 import { LeadCommands } from '../use-cases/lead-commands';
 import { PipelineCommands } from '../use-cases/pipeline-commands';
+import { ScoringCommands } from '../use-cases/scoring-commands';
 import { AggregateCommandExecutor } from './aggregate-command.executor';
 import { AggregateLoader } from './aggregate-loader';
 import { KeyedIds } from './keyed-ids';
@@ -15,7 +16,15 @@ import { KeyedIds } from './keyed-ids';
     LeadCommands,
     DealCommands,
     PipelineCommands,
+    ScoringCommands,
   ],
-  exports: [AggregateCommandExecutor, AggregateLoader, LeadCommands, DealCommands, PipelineCommands],
+  exports: [
+    AggregateCommandExecutor,
+    AggregateLoader,
+    LeadCommands,
+    DealCommands,
+    PipelineCommands,
+    ScoringCommands,
+  ],
 })
 export class CommandsModule {}

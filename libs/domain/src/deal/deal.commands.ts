@@ -1,3 +1,4 @@
+import type { Interaction } from '../interactions/interactions';
 import type { LeadState } from '../lead/lead.state';
 import type { PipelineState } from '../pipeline/pipeline.state';
 import type { DomainCommand } from '../shared/message';
@@ -74,7 +75,14 @@ export type MoveDealToPipeline = DomainCommand<
   }
 >;
 
+/** A note or an activity on the deal. */
+export type RecordDealInteraction = DomainCommand<
+  'RecordDealInteraction',
+  { readonly dealId: string; readonly interaction: Interaction }
+>;
+
 export type DealCommand =
+  | RecordDealInteraction
   | CreateDeal
   | AdvanceStage
   | MoveDealToStage

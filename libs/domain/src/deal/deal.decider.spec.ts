@@ -1,3 +1,4 @@
+import { noInteractions } from '../interactions/interactions';
 import type { LeadState } from '../lead/lead.state';
 import type { PipelineDefined, PipelineEvent } from '../pipeline/pipeline.events';
 import {
@@ -59,6 +60,7 @@ const lead = (status: 'none' | 'captured' | 'qualified' | 'disqualified'): LeadS
         capturedAt: t0,
         qualification: null,
         disqualification: null,
+        interactions: noInteractions(),
       };
 
 /** A pipeline as its events leave it (the default one starts as built in). */
@@ -916,6 +918,8 @@ describe('Deal', () => {
         competitor: null,
         lostNote: null,
         reopenedAt: null,
+        stageEnteredAt: t0,
+        interactions: { activities: {}, lastActivityAt: null, engagements: [] },
       });
       expect(stateAfter([createdIn('enterprise', 'pilot')])).toMatchObject({
         pipelineId: 'enterprise',
@@ -1003,6 +1007,7 @@ describe('Deal', () => {
         ...stateAfter([created]),
         status: 'open',
         stage: 'negotiation',
+        stageEnteredAt: t3,
         closedAt: null,
         wonNote: null,
         lostReason: null,

@@ -5,6 +5,7 @@ import {
   stageIndexIn,
 } from '../pipeline/pipeline.state';
 import { assertProbability } from '../pipeline/pipeline.decider';
+import { decideInteraction, interactionEvent } from '../interactions/interactions';
 import { conflict, invalid, notFound } from '../shared/domain-error';
 import type { Decider } from '../shared/message';
 import { optional } from '../shared/optional';
@@ -16,6 +17,7 @@ import type {
   LoseDeal,
   MoveDealToPipeline,
   MoveDealToStage,
+  RecordDealInteraction,
   ReopenDeal,
   UpdateDeal,
   WinDeal,
@@ -42,6 +44,8 @@ export function decideDeal(command: DealCommand, state: DealState): DealEvent[] 
       return reopenDeal(command, state);
     case 'MoveDealToPipeline':
       return moveToPipeline(command, state);
+    case 'RecordDealInteraction':
+      return recordInteraction(command, state);
     default: {
       const exhaustive: never = command;
       return exhaustive;
@@ -333,6 +337,23 @@ function moveToPipeline({ data, metadata }: MoveDealToPipeline, state: DealState
       },
     },
   ];
+}
+
+/** Notes at any time; activities scheduled only while the deal is open (see interactions). */
+function recordInteraction({ data, metadata }: RecordDealInteraction, state: DealState): DealEvent[] {
+  const deal = existingDeal(state, data.dealId);
+  const facts = decideInteraction(data.interaction, deal.interactions, {
+    closedBecause:
+      deal.status === 'open'
+        ? null
+        : {
+            code: 'DEAL_ALREADY_CLOSED',
+            message: `deal ${data.dealId} is ${deal.status}: reopen it before planning activities`,
+          },
+    owner: deal.owner,
+    now: metadata.now,
+  });
+  return facts.map((fact) => interactionEvent('Deal', 'dealId', data.dealId, fact));
 }
 
 export const dealDecider: Decider<DealCommand, DealState, DealEvent> = {

@@ -1,3 +1,4 @@
+import type { InteractionEvent } from '../interactions/interactions';
 import type { DomainEvent } from '../shared/message';
 import type { Money } from '../shared/values';
 
@@ -105,7 +106,11 @@ export type DealProbabilityOverrideChanged = DomainEvent<
 export type DealReopened = DomainEvent<'DealReopened', DealReopenedData>;
 export type DealMovedToPipeline = DomainEvent<'DealMovedToPipeline', DealMovedToPipelineData>;
 
+/** Notes and activities on the deal: DealNoteAdded, DealActivityScheduled, ... (see interactions). */
+export type DealInteractionEvent = InteractionEvent<'Deal', 'dealId'>;
+
 export type DealEvent =
+  | DealInteractionEvent
   | DealCreated
   | StageAdvanced
   | StageReverted

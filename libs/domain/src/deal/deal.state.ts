@@ -1,3 +1,9 @@
+import {
+  type Interactions,
+  evolveInteractions,
+  interactionFactOf,
+  noInteractions,
+} from '../interactions/interactions';
 import type { Money } from '../shared/values';
 import type { DealEvent } from './deal.events';
 
@@ -23,6 +29,10 @@ export interface ExistingDeal {
   readonly lostNote: string | null;
   /** When it was last reopened, null if never. */
   readonly reopenedAt: string | null;
+  /** When it entered the stage it is in (created, moved, reopened, moved to another pipeline). */
+  readonly stageEnteredAt: string;
+  /** Notes and activities on the deal. */
+  readonly interactions: Interactions;
 }
 
 /** A deal's state: nothing until it is created. */
@@ -51,13 +61,16 @@ export function evolveDeal(state: DealState, event: DealEvent): DealState {
       competitor: null,
       lostNote: null,
       reopenedAt: null,
+      stageEnteredAt: d.createdAt,
+      interactions: noInteractions(),
     };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
     case 'StageAdvanced':
+      return { ...state, stage: event.data.to, stageEnteredAt: event.data.advancedAt };
     case 'StageReverted':
-      return { ...state, stage: event.data.to };
+      return { ...state, stage: event.data.to, stageEnteredAt: event.data.revertedAt };
     case 'DealWon':
       return { ...state, status: 'won', closedAt: event.data.wonAt, wonNote: event.data.note ?? null };
     case 'DealLost':
@@ -90,9 +103,24 @@ export function evolveDeal(state: DealState, event: DealEvent): DealState {
         competitor: null,
         lostNote: null,
         reopenedAt: event.data.reopenedAt,
+        stageEnteredAt: event.data.reopenedAt,
       };
     case 'DealMovedToPipeline':
-      return { ...state, pipelineId: event.data.to.pipelineId, stage: event.data.to.stage };
+      return {
+        ...state,
+        pipelineId: event.data.to.pipelineId,
+        stage: event.data.to.stage,
+        stageEnteredAt: event.data.movedAt,
+      };
+    case 'DealNoteAdded':
+    case 'DealActivityScheduled':
+    case 'DealActivityCompleted':
+    case 'DealActivityRescheduled':
+    case 'DealActivityCancelled':
+      return {
+        ...state,
+        interactions: evolveInteractions(state.interactions, interactionFactOf('Deal', event)!),
+      };
     default: {
       const exhaustive: never = event;
       return exhaustive;

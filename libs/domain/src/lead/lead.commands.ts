@@ -1,3 +1,4 @@
+import type { Interaction } from '../interactions/interactions';
 import type { DomainCommand } from '../shared/message';
 import type { Money } from '../shared/values';
 import type { DisqualificationReason } from './lead.events';
@@ -58,4 +59,11 @@ export type ReactivateLead = DomainCommand<
   { readonly leadId: string; readonly reason: string }
 >;
 
-export type LeadCommand = CaptureLead | QualifyLead | DisqualifyLead | UpdateLead | ReactivateLead;
+/** A note or an activity on the lead. */
+export type RecordLeadInteraction = DomainCommand<
+  'RecordLeadInteraction',
+  { readonly leadId: string; readonly interaction: Interaction }
+>;
+
+export type LeadCommand =
+  CaptureLead | QualifyLead | DisqualifyLead | UpdateLead | ReactivateLead | RecordLeadInteraction;

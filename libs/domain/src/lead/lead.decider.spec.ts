@@ -520,6 +520,7 @@ describe('Lead', () => {
           qualifiedAt: later,
         },
         disqualification: null,
+        interactions: { activities: {}, lastActivityAt: null, engagements: [] },
       });
     });
 

@@ -1,3 +1,4 @@
+import { decideInteraction, interactionEvent } from '../interactions/interactions';
 import { conflict, invalid, notFound } from '../shared/domain-error';
 import type { Decider } from '../shared/message';
 import { optional } from '../shared/optional';
@@ -8,6 +9,7 @@ import type {
   LeadCommand,
   QualifyLead,
   ReactivateLead,
+  RecordLeadInteraction,
   UpdateLead,
 } from './lead.commands';
 import { CONTACT_FIELDS, DISQUALIFICATION_REASONS, type LeadEvent } from './lead.events';
@@ -27,6 +29,8 @@ export function decideLead(command: LeadCommand, state: LeadState): LeadEvent[] 
       return updateLead(command, state);
     case 'ReactivateLead':
       return reactivateLead(command, state);
+    case 'RecordLeadInteraction':
+      return recordInteraction(command, state);
     default: {
       const exhaustive: never = command;
       return exhaustive;
@@ -195,6 +199,23 @@ function reactivateLead({ data, metadata }: ReactivateLead, state: LeadState): L
       data: { leadId: data.leadId, reason: data.reason, reactivatedAt: metadata.now },
     },
   ];
+}
+
+/** Notes at any time; activities scheduled only while the lead is not disqualified (see interactions). */
+function recordInteraction({ data, metadata }: RecordLeadInteraction, state: LeadState): LeadEvent[] {
+  const lead = existingLead(state, data.leadId);
+  const facts = decideInteraction(data.interaction, lead.interactions, {
+    closedBecause:
+      lead.status === 'disqualified'
+        ? {
+            code: 'LEAD_ALREADY_DISQUALIFIED',
+            message: `lead ${data.leadId} is disqualified: reactivate it before planning activities`,
+          }
+        : null,
+    owner: lead.owner,
+    now: metadata.now,
+  });
+  return facts.map((fact) => interactionEvent('Lead', 'leadId', data.leadId, fact));
 }
 
 export const leadDecider: Decider<LeadCommand, LeadState, LeadEvent> = {

@@ -1,3 +1,4 @@
+import type { InteractionEvent } from '../interactions/interactions';
 import type { DomainEvent } from '../shared/message';
 import type { Money } from '../shared/values';
 
@@ -96,7 +97,11 @@ export type LeadTagsChanged = DomainEvent<'LeadTagsChanged', LeadTagsChangedData
 export type LeadOwnerChanged = DomainEvent<'LeadOwnerChanged', LeadOwnerChangedData>;
 export type LeadReactivated = DomainEvent<'LeadReactivated', LeadReactivatedData>;
 
+/** Notes and activities on the lead: LeadNoteAdded, LeadActivityScheduled, ... (see interactions). */
+export type LeadInteractionEvent = InteractionEvent<'Lead', 'leadId'>;
+
 export type LeadEvent =
+  | LeadInteractionEvent
   | LeadCaptured
   | LeadQualified
   | LeadDisqualified

@@ -1,3 +1,9 @@
+import {
+  type Interactions,
+  evolveInteractions,
+  interactionFactOf,
+  noInteractions,
+} from '../interactions/interactions';
 import type { Money } from '../shared/values';
 import type { DisqualificationReason, LeadEvent } from './lead.events';
 
@@ -34,6 +40,8 @@ export interface CapturedLead {
   readonly capturedAt: string;
   readonly qualification: Qualification | null;
   readonly disqualification: Disqualification | null;
+  /** Notes and activities on the lead. */
+  readonly interactions: Interactions;
 }
 
 /** A lead's state: nothing until it is captured. */
@@ -59,6 +67,7 @@ export function evolveLead(state: LeadState, event: LeadEvent): LeadState {
       capturedAt: d.capturedAt,
       qualification: null,
       disqualification: null,
+      interactions: noInteractions(),
     };
   }
   if (state.status === 'none') return state;
@@ -100,6 +109,15 @@ export function evolveLead(state: LeadState, event: LeadEvent): LeadState {
       return { ...state, owner: event.data.to };
     case 'LeadReactivated':
       return { ...state, status: 'captured', disqualification: null };
+    case 'LeadNoteAdded':
+    case 'LeadActivityScheduled':
+    case 'LeadActivityCompleted':
+    case 'LeadActivityRescheduled':
+    case 'LeadActivityCancelled':
+      return {
+        ...state,
+        interactions: evolveInteractions(state.interactions, interactionFactOf('Lead', event)!),
+      };
     default: {
       const exhaustive: never = event;
       return exhaustive;

@@ -1,14 +1,16 @@
-import { type ExistingDeal, evolveDeal, initialDealState, isDealEvent } from '@app/domain';
+import { type ExistingDeal, evolveDeal, initialDealState, isDealEvent, lastTouchedAt } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Doc, DocChange, DocLookup, DocRef, Projection } from '../projection';
 
 export const DEALS = 'deals';
 
 /**
- * A deal as lists show it: its current state (folded with the domain's own evolve) and its revision.
- * Version 2: deals carry their pipeline and probability override.
+ * A deal as lists show it: its current state (folded with the domain's own evolve), its revision, and when it
+ * was last touched (indexed: rotting deals are found by it).
+ * Version 2: deals carry their pipeline and probability override. Version 3: interactions, stageEnteredAt,
+ * lastTouchedAt.
  */
-export type DealDoc = Doc & ExistingDeal & { readonly revision: number };
+export type DealDoc = Doc & ExistingDeal & { readonly revision: number; readonly lastTouchedAt: string };
 
 const ref = (event: RecordedEvent): DocRef => ({
   collection: DEALS,
@@ -17,7 +19,7 @@ const ref = (event: RecordedEvent): DocRef => ({
 
 export const dealListProjection: Projection = {
   name: 'deal-list',
-  version: 2,
+  version: 3,
   collections: [
     {
       name: DEALS,
@@ -28,6 +30,7 @@ export const dealListProjection: Projection = {
         { field: 'owner' },
         { field: 'leadId' },
         { field: 'createdAt' },
+        { field: 'lastTouchedAt' },
       ],
     },
   ],
@@ -38,6 +41,12 @@ export const dealListProjection: Projection = {
     const current = docs(collection, id) as DealDoc | undefined;
     const next = evolveDeal(current ?? initialDealState(), event);
     if (next.status === 'none') return [];
-    return [{ collection, id, doc: { ...next, id, revision: event.revision } }];
+    return [
+      {
+        collection,
+        id,
+        doc: { ...next, id, revision: event.revision, lastTouchedAt: lastTouchedAt(next) },
+      },
+    ];
   },
 };

@@ -1,1 +1,2 @@
 export * from './deal-list.projection';
+export * from './rotting-deals';

@@ -613,6 +613,7 @@ describe('forecast by expected close month', () => {
         reads.push(`${collection} ${query.range?.field ?? ''}: ${found.length}`);
         return found as never;
       },
+      count: (collection, query) => documents.count(collection, query),
     };
     await forecastReport(reader, { pipelineId: 'default', groupBy: 'owner' }, position);
     expect(reads.filter((r) => !r.startsWith('get'))).toEqual([

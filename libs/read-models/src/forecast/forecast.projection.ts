@@ -1,4 +1,4 @@
-import { type DealEvent, type DealStatus, isDealEvent } from '@app/domain';
+import { type DealEvent, type DealStatus, isDealEvent, isInteractionEvent } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import { bucketKey } from '../period-plan';
 import type { Doc, DocChange, DocLookup, DocRef, Projection } from '../projection';
@@ -147,6 +147,7 @@ function dealAfter(
     };
   }
   if (!deal) return undefined;
+  if (isInteractionEvent(event)) return undefined;
   switch (event.type) {
     case 'StageAdvanced':
     case 'StageReverted':
@@ -364,6 +365,7 @@ function touches(event: RecordedEvent, lookup?: DocLookup): readonly DocRef[] {
  * counted within them, so neither touches nor evolve need to work out where the deal goes.
  */
 function keepsPlace(event: DealEvent): boolean {
+  if (isInteractionEvent(event)) return false;
   switch (event.type) {
     case 'StageAdvanced':
     case 'StageReverted':

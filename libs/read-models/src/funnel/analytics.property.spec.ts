@@ -322,6 +322,16 @@ function expectedFunnel(log: readonly RecordedEvent[], { from, to, source }: Fun
       case 'DealLost':
         leadOfDeal.get(event.data.dealId)!.deal!.status = event.type === 'DealWon' ? 'won' : 'lost';
         break;
+      case 'LeadNoteAdded':
+      case 'LeadActivityScheduled':
+      case 'LeadActivityCompleted':
+      case 'LeadActivityRescheduled':
+      case 'LeadActivityCancelled':
+      case 'DealNoteAdded':
+      case 'DealActivityScheduled':
+      case 'DealActivityCompleted':
+      case 'DealActivityRescheduled':
+      case 'DealActivityCancelled':
       case 'LeadContactCorrected':
       case 'LeadInterestChanged':
       case 'LeadTagsChanged':

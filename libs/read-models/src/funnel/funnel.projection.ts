@@ -1,4 +1,4 @@
-import { type DealStatus, type Money, isDealEvent, isLeadEvent } from '@app/domain';
+import { type DealStatus, type Money, isDealEvent, isLeadEvent, isInteractionEvent } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Doc, DocChange, DocLookup, DocRef, Projection } from '../projection';
 import { storedInstant } from '../report-values';
@@ -87,6 +87,7 @@ function leadAndBucket(lookup: DocLookup | undefined, leadId: string): DocRef[] 
 
 function touches(event: RecordedEvent, lookup?: DocLookup): readonly DocRef[] {
   if (!isLeadEvent(event) && !isDealEvent(event)) return [];
+  if (isInteractionEvent(event)) return [];
   switch (event.type) {
     case 'LeadCaptured': {
       const capturedAt = storedInstant(event.data.capturedAt);
@@ -210,6 +211,7 @@ function openDealLead(docs: DocLookup, dealId: string): FunnelLeadDoc | undefine
 
 function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
   if (!isLeadEvent(event) && !isDealEvent(event)) return [];
+  if (isInteractionEvent(event)) return [];
   switch (event.type) {
     case 'LeadCaptured': {
       const { leadId, source } = event.data;

@@ -1,5 +1,7 @@
+import { BANDS, type Band, bandOf } from '@app/domain';
+import { LEADS, type LeadDoc, leadListRuleSet, scoreAt } from '../lead-list';
 import { type TextRange, splitDays, splitMonths } from '../period-plan';
-import type { DocumentReader } from '../projection';
+import type { DocumentReader, FindQuery } from '../projection';
 import {
   type CurrencyTotal,
   currencyTotals,
@@ -49,7 +51,7 @@ export interface FunnelReport {
   readonly sources: readonly FunnelSourceRow[];
 }
 
-interface SourceTotals {
+interface FunnelTotals {
   captured: number;
   qualified: number;
   disqualified: number;
@@ -73,19 +75,8 @@ export async function funnelReport(
     reportInstant(filter.from, 'from'),
     reportInstant(filter.to, 'to'),
   );
-  const bySource = new Map<string, SourceTotals>();
-  const totalsOf = (source: string): SourceTotals =>
-    getOrAdd(bySource, source, () => ({
-      captured: 0,
-      qualified: 0,
-      disqualified: 0,
-      dealsCreated: 0,
-      won: 0,
-      lost: 0,
-      wonValues: new Map(),
-    }));
-  const addWon = (totals: SourceTotals, currency: string, amount: number) =>
-    totals.wonValues.set(currency, (totals.wonValues.get(currency) ?? 0) + amount);
+  const bySource = new Map<string, FunnelTotals>();
+  const totalsOf = (source: string): FunnelTotals => getOrAdd(bySource, source, noTotals);
 
   const addBuckets = async (period: FunnelPeriod, range: TextRange = {}) => {
     // Bucket keys are `<period>:<day>`; ';' sorts right after ':', so `<period>;` bounds them all.
@@ -136,8 +127,32 @@ export async function funnelReport(
   }
 
   // Every bucket and lead read holds at least one captured lead: each source here has captured > 0.
-  const sources = sortedByKey(bySource).map(([source, { wonValues, ...counts }]): FunnelSourceRow => ({
+  const sources = sortedByKey(bySource).map(([source, totals]): FunnelSourceRow => ({
     source,
+    ...figuresOf(totals),
+  }));
+  return { position, sources };
+}
+
+const addWon = (totals: FunnelTotals, currency: string, amount: number) =>
+  totals.wonValues.set(currency, (totals.wonValues.get(currency) ?? 0) + amount);
+
+const noTotals = (): FunnelTotals => ({
+  captured: 0,
+  qualified: 0,
+  disqualified: 0,
+  dealsCreated: 0,
+  won: 0,
+  lost: 0,
+  wonValues: new Map(),
+});
+
+/** The figures of a row: the counts, the won values per currency, the rates. */
+function figuresOf({
+  wonValues,
+  ...counts
+}: FunnelTotals): FunnelCounts & Omit<FunnelSourceRow, 'source' | keyof FunnelCounts> {
+  return {
     ...counts,
     wonValues: currencyTotals(wonValues),
     rates: {
@@ -146,6 +161,99 @@ export async function funnelReport(
       win: ratio(counts.won, counts.won + counts.lost),
       leadToWon: ratio(counts.won, counts.captured),
     },
-  }));
-  return { position, sources };
+  };
+}
+
+export interface FunnelBandRow extends FunnelCounts {
+  readonly band: Band;
+  readonly wonValues: readonly FunnelWonValue[];
+  readonly rates: FunnelRates;
+}
+
+/** GET /analytics/funnel?groupBy=band. */
+export interface FunnelBandReport {
+  readonly position: string;
+  /** The moment the leads' scores are for. */
+  readonly at: string;
+  /** The version of the rule set that scored them. */
+  readonly rulesVersion: number;
+  /** hot, warm, cold, each present. */
+  readonly bands: readonly FunnelBandRow[];
+}
+
+/** Documents read at once when a report goes through every lead of a period. */
+const CHUNK = 1000;
+
+/** Every document of a collection in a range of one indexed field, in chunks, in the field's order. */
+async function* everyIn<T extends LeadDoc | FunnelLeadDoc>(
+  reader: DocumentReader,
+  collection: string,
+  query: { where?: FindQuery['where']; range: NonNullable<FindQuery['range']> },
+): AsyncGenerator<T> {
+  let after: FindQuery['after'];
+  for (;;) {
+    const docs = await reader.find<T>(collection, {
+      ...query,
+      orderBy: { field: query.range.field, direction: 'asc' },
+      ...(after ? { after } : {}),
+      limit: CHUNK,
+    });
+    yield* docs;
+    const last = docs[docs.length - 1];
+    if (!last || docs.length < CHUNK) return;
+    after = { value: last[query.range.field] as string, id: last.id };
+  }
+}
+
+/**
+ * The funnel of the leads captured in [from, to) (of one source or all), per band of each lead's score at a
+ * moment, by the rule set the lead list was built with: the funnel's own lead documents, each with its
+ * score from the lead list. Unlike the report per source, it reads every lead of the period. A lead the lead
+ * list does not hold yet (while it is rebuilt after a new rule set) is left out. Throws a RangeError when
+ * from or to is not an ISO date or instant.
+ */
+export async function funnelBandReport(
+  reader: DocumentReader,
+  filter: FunnelFilter,
+  position: string,
+  at: string,
+): Promise<FunnelBandReport> {
+  const from = reportInstant(filter.from, 'from');
+  const to = reportInstant(filter.to, 'to');
+  const period = { ...(from === undefined ? {} : { gte: from }), ...(to === undefined ? {} : { lt: to }) };
+  const ruleSet = await leadListRuleSet(reader);
+  const bandsOf = new Map<string, Band>();
+  for await (const lead of everyIn<LeadDoc>(reader, LEADS, {
+    ...(filter.source === undefined ? {} : { where: { source: filter.source } }),
+    range: { field: 'capturedAt', ...period },
+  })) {
+    bandsOf.set(lead.id, bandOf(ruleSet.rules, scoreAt(ruleSet.rules, lead, at)));
+  }
+  const byBand = new Map<Band, FunnelTotals>(BANDS.map((band) => [band, noTotals()]));
+  for await (const lead of everyIn<FunnelLeadDoc>(reader, FUNNEL_LEADS, {
+    range: { field: 'capturedAt', ...period },
+  })) {
+    if (filter.source !== undefined && lead.source !== filter.source) continue;
+    let band = bandsOf.get(lead.id);
+    if (band === undefined) {
+      // A capture time written otherwise in the lead list: found by its id.
+      const listed = await reader.get<LeadDoc>(LEADS, lead.id);
+      if (!listed) continue;
+      band = bandOf(ruleSet.rules, scoreAt(ruleSet.rules, listed, at));
+    }
+    const totals = byBand.get(band)!;
+    totals.captured += 1;
+    totals.qualified += Number(lead.qualified);
+    totals.disqualified += Number(lead.disqualified);
+    totals.dealsCreated += Number(lead.dealId !== null);
+    totals.won += Number(lead.deal === 'won');
+    totals.lost += Number(lead.deal === 'lost');
+    if (lead.wonValue) addWon(totals, lead.wonValue.currency, lead.wonValue.amount);
+  }
+  return {
+    position,
+    at,
+    rulesVersion: ruleSet.version,
+    bands: BANDS.map((band): FunnelBandRow => ({ band, ...figuresOf(byBand.get(band)!) })),
+  };
 }

@@ -1,1 +1,2 @@
 export * from './lead-list.projection';
+export * from './scored-leads';

@@ -1,7 +1,22 @@
-import type { SalesEvent } from '@app/domain';
+import {
+  DEFAULT_SCORING_RULES,
+  ENGAGEMENT_EPOCH,
+  type SalesEvent,
+  type ScoringRules,
+  initialScoringState,
+} from '@app/domain';
+import type { EventStore } from '@app/event-store';
 import { MemoryDocuments } from '../memory-documents';
 import { recorded } from '../testing/recorded';
-import { LEADS, leadListProjection } from './lead-list.projection';
+import {
+  LEADS,
+  LEAD_SCORING,
+  LEAD_SCORING_RULES_ID,
+  type LeadDoc,
+  leadListProjection,
+  leadListProjectionFor,
+  leadListVersion,
+} from './lead-list.projection';
 
 describe('lead list projection', () => {
   it('keeps each lead as the domain folds it, with its revision, and ignores deal events', async () => {
@@ -42,7 +57,10 @@ describe('lead list projection', () => {
     });
     expect(docs.all(LEADS)).toHaveLength(1);
     expect(leadListProjection.touches(events[2]!)).toEqual([]);
-    expect(leadListProjection.touches(events[0]!)).toEqual([{ collection: LEADS, id: leadId }]);
+    expect(leadListProjection.touches(events[0]!)).toEqual([
+      { collection: LEADS, id: leadId },
+      { collection: LEAD_SCORING, id: LEAD_SCORING_RULES_ID },
+    ]);
   });
 
   it('keeps a corrected, reassigned and reactivated lead as it now stands', async () => {
@@ -107,5 +125,98 @@ describe('lead list projection', () => {
     expect(await docs.find(LEADS, { where: { owner: 'grace' } })).toHaveLength(1);
     expect(await docs.find(LEADS, { where: { tags: 'q3', status: 'captured' } })).toHaveLength(1);
     expect(await docs.find(LEADS, { where: { tags: 'hot' } })).toHaveLength(0);
+  });
+
+  describe('scores', () => {
+    const leadId = 'a1b2c3d4-0000-4000-8000-000000000003';
+    const RULES: ScoringRules = {
+      ...DEFAULT_SCORING_RULES,
+      fit: [{ rule: 'company', field: 'company', present: true, points: 40 }],
+      engagement: [{ rule: 'call', on: 'activity', activityType: 'call', points: 8 }],
+      halfLifeDays: 10,
+    };
+    const history: SalesEvent[] = [
+      {
+        type: 'LeadCaptured',
+        data: {
+          leadId,
+          name: 'Ada',
+          email: 'ada@example.com',
+          company: 'Cobol Ltd',
+          source: 'referral',
+          tags: ['hot'],
+          capturedAt: '2026-03-01T10:00:00.000Z',
+        },
+      },
+      {
+        type: 'LeadNoteAdded',
+        data: { leadId, noteId: 'n1', text: 'hi', addedAt: '2026-03-02T10:00:00.000Z' },
+      },
+      {
+        type: 'LeadActivityScheduled',
+        data: {
+          leadId,
+          activityId: 'a1',
+          type: 'call',
+          subject: 'Call',
+          dueAt: '2026-03-04T10:00:00.000Z',
+          assignee: null,
+          scheduledAt: '2026-03-02T11:00:00.000Z',
+        },
+      },
+      {
+        type: 'LeadActivityCompleted',
+        data: { leadId, activityId: 'a1', type: 'call', completedAt: '2026-03-03T10:00:00.000Z' },
+      },
+      {
+        type: 'ScoringRulesDefined',
+        data: { version: 2, ...RULES, definedAt: '2026-03-05T10:00:00.000Z' },
+      },
+    ];
+
+    it('keeps fit and engagement rank under its rule set, and the rule set beside the leads', async () => {
+      const events = recorded(history);
+      const byDefault = new MemoryDocuments();
+      events.forEach((e) => byDefault.apply(leadListProjection, e));
+      const lead = (await byDefault.get<LeadDoc>(LEADS, leadId))!;
+      // Default rules: referral 25, company 15, tagged 10; a note (3) and a call (10).
+      expect(lead.fit).toBe(50);
+      const epochDays = (Date.parse('2026-03-02T10:00:00.000Z') - ENGAGEMENT_EPOCH) / 86_400_000;
+      const callDays = epochDays + 1;
+      expect(lead.engagementRank).toBeCloseTo(
+        Math.log2(3 * 2 ** (epochDays / 30) + 10 * 2 ** (callDays / 30)),
+        9,
+      );
+      expect(await byDefault.get(LEAD_SCORING, LEAD_SCORING_RULES_ID)).toEqual({
+        id: LEAD_SCORING_RULES_ID,
+        ...initialScoringState(),
+      });
+
+      // The projection built with the rule set the log defines last: the call alone counts.
+      const next = leadListProjection.configuration!.next(events[4]!)!;
+      expect(next.version).toBe(leadListVersion({ version: 2 }));
+      expect(next.configuration!.next(events[4]!)).toBeUndefined();
+      expect(leadListProjection.configuration!.next(events[0]!)).toBeUndefined();
+      const rescored = new MemoryDocuments();
+      events.forEach((e) => rescored.apply(next, e));
+      const again = (await rescored.get<LeadDoc>(LEADS, leadId))!;
+      expect(again.fit).toBe(40);
+      expect(again.engagementRank).toBeCloseTo(Math.log2(8) + callDays / 10, 9);
+      expect(await rescored.get(LEAD_SCORING, LEAD_SCORING_RULES_ID)).toMatchObject({ version: 2 });
+    });
+
+    it('is built with the rule set at the head of the log, or the default one', async () => {
+      const events = recorded(history);
+      const stored = (streamId: string) => events.filter((e) => e.streamId === streamId);
+      const store = {
+        readStream: (streamId: string) => Promise.resolve(stored(streamId)),
+      } as unknown as EventStore;
+      expect((await leadListProjection.configuration!.load(store)).version).toBe(
+        leadListVersion({ version: 2 }),
+      );
+      const empty = { readStream: () => Promise.resolve([]) } as unknown as EventStore;
+      expect((await leadListProjection.configuration!.load(empty)).version).toBe(leadListProjection.version);
+      expect(leadListProjectionFor(initialScoringState()).version).toBe(leadListProjection.version);
+    });
   });
 });

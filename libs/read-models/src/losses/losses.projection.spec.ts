@@ -443,6 +443,7 @@ describe('losses by reason, stage and competitor', () => {
         reads.push(...found.map((doc) => `${collection}/${doc.id}`));
         return found;
       },
+      count: (collection, query) => documents.count(collection, query),
     };
     const total = async (query: LossesQuery) => {
       reads.length = 0;

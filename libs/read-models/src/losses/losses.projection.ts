@@ -1,4 +1,4 @@
-import { type DealLostData, isDealEvent } from '@app/domain';
+import { type DealLostData, isDealEvent, isInteractionEvent } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import { bucketKey, bucketsOf } from '../period-plan';
 import type { Doc, DocChange, DocLookup, DocRef, Projection } from '../projection';
@@ -113,6 +113,7 @@ const findDeal = (docs: DocLookup | undefined, dealId: string) =>
 
 function touches(event: RecordedEvent, lookup?: DocLookup): readonly DocRef[] {
   if (!isDealEvent(event)) return [];
+  if (isInteractionEvent(event)) return [];
   switch (event.type) {
     case 'DealCreated':
     case 'DealMovedToPipeline':
@@ -215,6 +216,7 @@ function counted(docs: DocLookup, buckets: readonly string[], loss: LossesLoss, 
 
 function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
   if (!isDealEvent(event)) return [];
+  if (isInteractionEvent(event)) return [];
   switch (event.type) {
     case 'DealCreated': {
       const { dealId, pipelineId } = event.data;

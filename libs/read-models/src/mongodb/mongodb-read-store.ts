@@ -8,7 +8,7 @@ import {
   type TransactionOptions,
   WriteConcern,
 } from 'mongodb';
-import type { Doc, FindQuery, Projection } from '../projection';
+import type { CountQuery, Doc, FindQuery, Projection } from '../projection';
 import {
   type Checkpoint,
   CheckpointMovedError,
@@ -171,6 +171,10 @@ export class MongoReadStore extends ReadStore {
     return this.reader.find(collection, query);
   }
 
+  count(collection: string, query: CountQuery): Promise<number> {
+    return this.reader.count(collection, query);
+  }
+
   checkpoint(name: string): Promise<Checkpoint | undefined> {
     return this.reader.checkpoint(name);
   }
@@ -293,6 +297,11 @@ class MongoReader implements SnapshotReader {
       .find(filter, { ...this.options, sort, limit })
       .toArray();
     return found.map((stored) => fromMongoDoc(stored) as T);
+  }
+
+  count(collection: string, query: CountQuery): Promise<number> {
+    const { filter } = toMongoQuery(query);
+    return this.collection(collection).countDocuments(filter, this.options);
   }
 
   async checkpoint(name: string): Promise<Checkpoint | undefined> {

@@ -3,6 +3,7 @@ import type { RecordedEvent } from '@app/event-store';
 import { recorded as recordedFrom } from '../testing/recorded';
 import { MemoryDocuments } from '../memory-documents';
 import type { Doc, DocLookup } from '../projection';
+import { dealListProjection } from '../deal-list';
 import { pipelinesProjection } from '../pipelines';
 import { pipelineProjection } from './pipeline.projection';
 import { type PipelineReport, type PipelineReportQuery, pipelineReport } from './pipeline.report';
@@ -583,3 +584,114 @@ function touchedDocs(event: RecordedEvent, stored: DocLookup): Map<string, Doc |
     for (const ref of fresh) loaded.set(`${ref.collection}/${ref.id}`, stored(ref.collection, ref.id));
   }
 }
+
+describe('pipeline report: rotting deals', () => {
+  const rotting = (stage: string, rottenAfterDays: number | null): StageDefinition => ({
+    ...stageDef(stage, 50),
+    rottenAfterDays,
+  });
+  const createdIn = (dealId: string, stage: string, owner?: string): DealEvent => ({
+    type: 'DealCreated',
+    data: {
+      dealId,
+      leadId: `lead-of-${dealId}`,
+      pipelineId: 'rot',
+      title: dealId,
+      value: eur(100),
+      expectedCloseDate: '2026-06-30',
+      ...(owner === undefined ? {} : { owner }),
+      stage,
+      createdAt: '2026-03-01T10:00:00.000Z',
+    },
+  });
+  const events: SalesEvent[] = [
+    defined('rot', 'Rot', [rotting('fresh', 3), rotting('slow', 10), rotting('never', null)]),
+    createdIn('a', 'fresh', 'ann'),
+    createdIn('b', 'fresh'),
+    {
+      type: 'DealNoteAdded',
+      data: { dealId: 'b', noteId: 'n', text: 'x', addedAt: '2026-03-03T10:00:00.000Z' },
+    },
+    createdIn('c', 'slow', 'bob'),
+    createdIn('d', 'never'),
+    createdIn('e', 'fresh'),
+    { type: 'DealLost', data: { dealId: 'e', value: eur(100), stage: 'fresh', reason: 'price', lostAt: at } },
+    createdIn('f', 'fresh'),
+    {
+      type: 'DealActivityScheduled',
+      data: {
+        dealId: 'f',
+        activityId: 'x',
+        type: 'call',
+        subject: 'call',
+        dueAt: '2026-03-02T10:00:00.000Z',
+        assignee: null,
+        scheduledAt: '2026-03-02T10:00:00.000Z',
+      },
+    },
+    createdIn('g', 'fresh', 'ann'),
+    {
+      type: 'DealActivityScheduled',
+      data: {
+        dealId: 'g',
+        activityId: 'y',
+        type: 'call',
+        subject: 'call',
+        dueAt: '2026-03-02T10:00:00.000Z',
+        assignee: null,
+        scheduledAt: '2026-03-01T11:00:00.000Z',
+      },
+    },
+    {
+      type: 'DealActivityCompleted',
+      data: { dealId: 'g', activityId: 'y', type: 'call', completedAt: '2026-03-02T10:00:00.000Z' },
+    },
+  ];
+
+  async function report(query: Omit<PipelineReportQuery, 'pipelineId'>): Promise<PipelineReport> {
+    const documents = new MemoryDocuments();
+    for (const event of recorded(events)) {
+      documents.apply(pipelinesProjection, event);
+      documents.apply(pipelineProjection, event);
+      documents.apply(dealListProjection, event);
+    }
+    return (await pipelineReport(documents, { pipelineId: 'rot', ...query }, '1'))!;
+  }
+  const counts = (stages: readonly { stage: string; rottingDeals?: number }[]) =>
+    Object.fromEntries(stages.map((s) => [s.stage, s.rottingDeals]));
+
+  it("counts the open deals of each stage untouched for its period at the report's moment", async () => {
+    // a and f (a scheduled activity is no touch) rot from 03-04 10:00; b was touched by a note, g by doing
+    // an activity; e is lost; d's stage never rots.
+    expect(counts((await report({ rottingAt: '2026-03-04T09:59:59.999Z' })).stages)).toEqual({
+      fresh: 0,
+      slow: 0,
+      never: 0,
+    });
+    expect(counts((await report({ rottingAt: '2026-03-04T10:00:00.000Z' })).stages)).toEqual({
+      fresh: 2,
+      slow: 0,
+      never: 0,
+    });
+    expect(counts((await report({ rottingAt: '2026-03-11T10:00:00.000Z' })).stages)).toEqual({
+      fresh: 4,
+      slow: 1,
+      never: 0,
+    });
+  });
+
+  it('counts them per owner too, the deals without one last', async () => {
+    const grouped = await report({ rottingAt: '2026-03-11T10:00:00.000Z', groupBy: 'owner' });
+    expect(grouped.owners!.map((row) => [row.owner, counts(row.stages)])).toEqual([
+      ['ann', { fresh: 2, slow: 0, never: 0 }],
+      ['bob', { fresh: 0, slow: 1, never: 0 }],
+      [null, { fresh: 2, slow: 0, never: 0 }],
+    ]);
+  });
+
+  it('counts none without a moment', async () => {
+    const plain = await report({ groupBy: 'owner' });
+    expect(plain.stages.every((row) => !('rottingDeals' in row))).toBe(true);
+    expect(plain.owners!.every((owner) => owner.stages.every((row) => !('rottingDeals' in row)))).toBe(true);
+  });
+});

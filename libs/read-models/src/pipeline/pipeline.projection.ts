@@ -1,4 +1,4 @@
-import { type DealEvent, isDealEvent } from '@app/domain';
+import { type DealEvent, isDealEvent, isInteractionEvent } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Doc, DocChange, DocLookup, DocRef, Projection } from '../projection';
 
@@ -154,6 +154,7 @@ function dealAfter(deal: PipelineDealDoc | undefined, event: DealEvent): Pipelin
   }
   // A closed deal changes only by being reopened: anything else for it is not counted (the domain refuses it).
   if (deal.status !== 'open') return undefined;
+  if (isInteractionEvent(event)) return undefined;
   switch (event.type) {
     case 'StageAdvanced':
     case 'StageReverted':

@@ -1,4 +1,4 @@
-import { isDealEvent } from '@app/domain';
+import { isDealEvent, isInteractionEvent } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import { bucketKey } from '../period-plan';
 import type { Doc, DocChange, DocLookup, DocRef, Projection } from '../projection';
@@ -200,6 +200,7 @@ function dealAndBuckets(
 
 function touches(event: RecordedEvent, lookup?: DocLookup): readonly DocRef[] {
   if (!isDealEvent(event)) return [];
+  if (isInteractionEvent(event)) return [];
   switch (event.type) {
     case 'DealCreated': {
       // evolve places nothing at a time that is not one.
@@ -369,6 +370,7 @@ function leave(
 
 function step(event: RecordedEvent, docs: DocLookup, at: string): Step {
   if (!isDealEvent(event)) return NOTHING;
+  if (isInteractionEvent(event)) return NOTHING;
   switch (event.type) {
     case 'DealCreated': {
       const { dealId, pipelineId, stage } = event.data;

@@ -1,4 +1,6 @@
 import {
+  ACTIVITY_TYPES,
+  type ActivityType,
   DEFAULT_PIPELINE_ID,
   type DealCommand,
   type DealState,
@@ -6,12 +8,16 @@ import {
   type DisqualificationReason,
   DomainError,
   EVENT_SCHEMA_VERSIONS,
+  type Interaction,
   type LeadCommand,
   type LeadState,
   type Money,
   type PipelineCommand,
   type PipelineState,
+  SCORING_RULES_STREAM,
   type SalesEvent,
+  type ScoringRules,
+  type ScoringState,
   dealDecider,
   dealIdForLead,
   dealStream,
@@ -20,6 +26,7 @@ import {
   leadStream,
   pipelineDecider,
   pipelineStream,
+  scoringDecider,
 } from '@app/domain';
 import type { EventStore, NewEvent, RecordedEvent } from '@app/event-store';
 import fc from 'fast-check';
@@ -35,6 +42,9 @@ export const PIPELINE_IDS = [DEFAULT_PIPELINE_ID, 'alpha', 'alpha-2', 'beta'] as
 export const SOURCES = ['web_form', 'referral', 'event'] as const;
 export const CURRENCIES = ['EUR', 'USD', 'JPY'] as const;
 export const OWNERS = ['ada', 'grace', 'linus'] as const;
+/** What captured and corrected leads hold, for the fit rules of scoring to match or not. */
+export const CAMPAIGNS = ['spring-launch', 'Q3 webinar'] as const;
+export const TAGS = ['enterprise', 'smb', 'hot'] as const;
 /** Slugs new stages take: some are also stages of the default pipeline. */
 const STAGE_SLUGS = [
   'discovery',
@@ -58,7 +68,15 @@ const CLOSE_DATES_FROM = Date.UTC(2026, 1, 1);
  * modulo PIPELINE_IDS, stages by `stage` modulo the stages (retired ones included) of the pipeline concerned.
  */
 export type Action = { readonly minutes: number } & (
-  | { readonly kind: 'capture'; readonly source: string }
+  | {
+      readonly kind: 'capture';
+      readonly source: string;
+      readonly company?: string;
+      readonly phone?: string;
+      readonly campaign?: string;
+      readonly interest?: string;
+      readonly tags?: readonly string[];
+    }
   | { readonly kind: 'qualify'; readonly lead: number; readonly budget: Money }
   | { readonly kind: 'disqualify'; readonly lead: number; readonly reason: DisqualificationReason }
   | { readonly kind: 'reactivate'; readonly lead: number }
@@ -119,6 +137,18 @@ export type Action = { readonly minutes: number } & (
     }
   | { readonly kind: 'retireStage'; readonly pipeline: number; readonly stage: number }
   | { readonly kind: 'reorderStages'; readonly pipeline: number; readonly keys: readonly number[] }
+  | {
+      readonly kind: 'refineLead';
+      readonly lead: number;
+      readonly company?: string | null;
+      readonly phone?: string | null;
+      readonly interest?: string | null;
+      readonly tags?: readonly string[];
+    }
+  | { readonly kind: 'note'; readonly lead: number }
+  | { readonly kind: 'scheduleActivity'; readonly lead: number; readonly type: ActivityType }
+  | { readonly kind: 'completeActivity'; readonly lead: number; readonly activity: number }
+  | { readonly kind: 'defineScoringRules'; readonly rules: ScoringRules }
 );
 
 /** Mostly a few minutes or hours, sometimes none (events at one instant), sometimes days or weeks. */
@@ -159,13 +189,106 @@ export const defineArbitrary = fc.record({
   minutes,
 });
 
-const captureArbitrary = fc.record({
-  kind: fc.constant('capture' as const),
-  source: fc.constantFrom(...SOURCES),
+const tagsArbitrary = fc.uniqueArray(fc.constantFrom(...TAGS), { maxLength: 2 });
+
+export const captureArbitrary = fc.record(
+  {
+    kind: fc.constant('capture' as const),
+    source: fc.constantFrom(...SOURCES),
+    company: fc.constantFrom('Analytical Engines', 'Cobol Ltd'),
+    phone: fc.constant('+44 1'),
+    campaign: fc.constantFrom(...CAMPAIGNS),
+    interest: fc.constantFrom('forecasting', 'reporting'),
+    tags: tagsArbitrary,
+    minutes,
+  },
+  { requiredKeys: ['kind', 'source', 'minutes'] },
+);
+
+/** The lead's fields that fit rules look at, given, changed or cleared. */
+export const refineLeadArbitrary = fc.record(
+  {
+    kind: fc.constant('refineLead' as const),
+    lead: index,
+    company: fc.constantFrom('Globex', null),
+    phone: fc.constantFrom('+1 555 0100', null),
+    interest: fc.constantFrom('pipeline', null),
+    tags: tagsArbitrary,
+    minutes,
+  },
+  { requiredKeys: ['kind', 'lead', 'minutes'] },
+);
+
+/** Interactions with a lead: notes, and activities scheduled then (some of them) completed. */
+export const leadInteractionArbitrary: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('note' as const), lead: index, minutes }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('scheduleActivity' as const),
+      lead: index,
+      type: fc.constantFrom(...ACTIVITY_TYPES),
+      minutes,
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('completeActivity' as const),
+      lead: index,
+      activity: index,
+      minutes,
+    }),
+  },
+);
+
+const fitRuleArbitrary = fc.oneof(
+  fc.record({ field: fc.constant('source' as const), equals: fc.constantFrom(...SOURCES) }),
+  fc.record({ field: fc.constant('campaign' as const), equals: fc.constantFrom(...CAMPAIGNS) }),
+  fc.record({
+    field: fc.constantFrom('campaign', 'company', 'phone', 'interest', 'tags', 'budget'),
+    present: fc.constant(true as const),
+  }),
+  fc.record({ field: fc.constant('tags' as const), equals: fc.constantFrom(...TAGS) }),
+  fc.record({ field: fc.constant('budget' as const), atLeast: moneyArbitrary }),
+);
+
+/** Valid rule sets: fit rules on every field, with points of either sign; engagement rules; bands. */
+export const scoringRulesArbitrary: fc.Arbitrary<ScoringRules> = fc
+  .record({
+    fit: fc.array(fc.tuple(fitRuleArbitrary, fc.integer({ min: -30, max: 60 })), { maxLength: 6 }),
+    engagement: fc.array(
+      fc.tuple(
+        fc.oneof(
+          fc.record({ on: fc.constant('note' as const) }),
+          fc.record({ on: fc.constant('activity' as const) }),
+          fc.record({
+            on: fc.constant('activity' as const),
+            activityType: fc.constantFrom(...ACTIVITY_TYPES),
+          }),
+        ),
+        fc.integer({ min: 1, max: 40 }),
+      ),
+      { maxLength: 5 },
+    ),
+    halfLifeDays: fc.integer({ min: 1, max: 60 }),
+    warm: fc.integer({ min: -20, max: 60 }),
+    gap: fc.integer({ min: 1, max: 60 }),
+  })
+  .map(({ fit, engagement, halfLifeDays, warm, gap }) => ({
+    fit: fit.map(([rule, points], i) => ({ rule: `fit-${i}`, points, ...rule })),
+    engagement: engagement.map(([rule, points], i) => ({ rule: `engagement-${i}`, points, ...rule })),
+    halfLifeDays,
+    bands: { warm, hot: warm + gap },
+  }));
+
+export const defineScoringRulesArbitrary = fc.record({
+  kind: fc.constant('defineScoringRules' as const),
+  rules: scoringRulesArbitrary,
   minutes,
 });
 
-const qualifyArbitrary = fc.record({
+export const qualifyArbitrary = fc.record({
   kind: fc.constant('qualify' as const),
   lead: index,
   budget: moneyArbitrary,
@@ -333,6 +456,9 @@ export const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
       minutes,
     }),
   },
+  { weight: 1, arbitrary: refineLeadArbitrary },
+  { weight: 3, arbitrary: leadInteractionArbitrary },
+  { weight: 1, arbitrary: defineScoringRulesArbitrary },
 );
 
 /** Where an inserted action goes among n others: a fraction of the way, 0 (first) to 1 (last). */
@@ -399,8 +525,10 @@ export function historyOf(actions: readonly Action[], start = Date.UTC(2026, 2, 
   const leads: { id: string; state: LeadState }[] = [];
   const deals: { id: string; state: DealState }[] = [];
   const pipelines = new Map<string, PipelineState>(PIPELINE_IDS.map((id) => [id, initialPipelineState(id)]));
+  let scoring: ScoringState = scoringDecider.initialState();
   const appends: Append[] = [];
   let events = 0;
+  let interactions = 0;
   let clock = start;
 
   /** Decides the command on the state; appends and returns the new state, or undefined when it is refused. */
@@ -491,6 +619,11 @@ export function historyOf(actions: readonly Action[], start = Date.UTC(2026, 2, 
               name: `Lead ${n}`,
               email: `lead${n}@example.com`,
               source: action.source,
+              ...(action.company === undefined ? {} : { company: action.company }),
+              ...(action.phone === undefined ? {} : { phone: action.phone }),
+              ...(action.campaign === undefined ? {} : { campaign: action.campaign }),
+              ...(action.interest === undefined ? {} : { interest: action.interest }),
+              ...(action.tags === undefined ? {} : { tags: action.tags }),
             },
             metadata: { now },
           },
@@ -722,6 +855,67 @@ export function historyOf(actions: readonly Action[], start = Date.UTC(2026, 2, 
           now,
         );
         break;
+      case 'refineLead': {
+        const lead = aim(leads, action.lead, () => true);
+        if (!lead) break;
+        const { kind: _kind, lead: _lead, minutes: _minutes, ...fields } = action;
+        runLead(lead, { type: 'UpdateLead', data: { leadId: lead.id, ...fields }, metadata: { now } }, now);
+        break;
+      }
+      case 'note':
+      case 'scheduleActivity':
+      case 'completeActivity': {
+        const openActivities = (state: LeadState) =>
+          state.status === 'none'
+            ? []
+            : Object.values(state.interactions.activities)
+                .filter((a) => a.status === 'open')
+                .map((a) => a.activityId)
+                .sort();
+        const lead = aim(leads, action.lead, ({ state }) =>
+          action.kind === 'completeActivity'
+            ? openActivities(state).length > 0
+            : action.kind === 'scheduleActivity'
+              ? state.status !== 'disqualified'
+              : true,
+        );
+        if (!lead) break;
+        interactions += 1;
+        const open = openActivities(lead.state);
+        const interaction: Interaction =
+          action.kind === 'note'
+            ? { type: 'AddNote', noteId: uuid('b0000000', interactions), text: 'Spoke to them' }
+            : action.kind === 'scheduleActivity'
+              ? {
+                  type: 'ScheduleActivity',
+                  activityId: uuid('a0000000', interactions),
+                  activityType: action.type,
+                  subject: 'Follow up',
+                  dueAt: new Date(clock + 2 * DAY).toISOString(),
+                }
+              : {
+                  type: 'CompleteActivity',
+                  activityId: open[action.activity % Math.max(open.length, 1)] ?? uuid('a0000000', 0),
+                  outcome: 'done',
+                };
+        runLead(
+          lead,
+          { type: 'RecordLeadInteraction', data: { leadId: lead.id, interaction }, metadata: { now } },
+          now,
+        );
+        break;
+      }
+      case 'defineScoringRules': {
+        const next = run(
+          scoringDecider,
+          SCORING_RULES_STREAM,
+          scoring,
+          { type: 'DefineScoringRules', data: { rules: action.rules }, metadata: { now } },
+          now,
+        );
+        if (next) scoring = next;
+        break;
+      }
       default: {
         const exhaustive: never = action;
         return exhaustive;

@@ -1,5 +1,5 @@
 import { findIn } from '../memory-documents';
-import type { Doc, FindQuery, Projection } from '../projection';
+import type { CountQuery, Doc, FindQuery, Projection } from '../projection';
 import { CheckpointMovedError, type ReadStore } from '../read-store.port';
 
 export interface ReadStoreContractOptions {
@@ -76,6 +76,17 @@ export function describeReadStoreContract(name: string, options: ReadStoreContra
           limit: 5,
         },
       ],
+      [
+        'in order, with filters, a range on the order and keyset paging',
+        {
+          where: { team: 'blue', skills: 'ts' },
+          range: { field: 'joinedAt', gte: '2026-01-02' },
+          orderBy: { field: 'joinedAt', direction: 'desc' },
+          after: { value: '2026-01-20T00:00:00.000Z', id: 'p050' },
+          limit: 4,
+          inOrder: true,
+        },
+      ],
     ];
     it.each(queries)('finds like the reference semantics: %s', async (_, query) => {
       const found = await store.find('people', query);
@@ -83,6 +94,21 @@ export function describeReadStoreContract(name: string, options: ReadStoreContra
       if (query.orderBy) expect(found).toEqual(expected);
       else expect(found.map((d) => d.id).sort()).toEqual(expected.map((d) => d.id).sort());
       expect(found.length).toBeGreaterThan(0);
+    });
+
+    const counts: [string, CountQuery][] = [
+      ['everything', {}],
+      ['equality', { where: { team: 'red' } }],
+      ['two fields', { where: { team: 'blue', age: 21 } }],
+      ['an array element', { where: { skills: 'sql' } }],
+      ['equality and a range', { where: { team: 'green' }, range: { field: 'age', gte: 22, lt: 25 } }],
+      ['nothing', { where: { team: 'none' } }],
+    ];
+    it.each(counts)('counts what it would find: %s', async (_, query) => {
+      expect(await store.count('people', query)).toBe(findIn(docs, query).length);
+      expect(await store.snapshot((reader) => reader.count('people', query))).toBe(
+        findIn(docs, query).length,
+      );
     });
 
     it('pages through everything with keyset cursors, no item twice or missed', async () => {

@@ -2,6 +2,8 @@ import {
   EVENT_SCHEMA_VERSIONS,
   apiKeyStream,
   isAccessEvent,
+  isScoringEvent,
+  SCORING_RULES_STREAM,
   type SalesEvent,
   dealStream,
   isDealEvent,
@@ -24,7 +26,9 @@ export function recorded(events: readonly SalesEvent[], start = Date.UTC(2026, 2
         ? dealStream(event.data.dealId)
         : isAccessEvent(event)
           ? apiKeyStream(event.data.keyId)
-          : pipelineStream(event.data.pipelineId);
+          : isScoringEvent(event)
+            ? SCORING_RULES_STREAM
+            : pipelineStream(event.data.pipelineId);
     const revision = revisions.get(streamId) ?? 0;
     revisions.set(streamId, revision + 1);
     return {

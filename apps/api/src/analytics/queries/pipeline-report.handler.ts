@@ -1,4 +1,9 @@
-import { pipelineProjection, pipelineReport, type PipelineReport } from '@app/read-models';
+import {
+  dealListProjection,
+  pipelineProjection,
+  pipelineReport,
+  type PipelineReport,
+} from '@app/read-models';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ReportReader } from '../report-reader';
 import { PipelineReportQuery } from './pipeline-report.query';
@@ -8,8 +13,13 @@ export class PipelineReportHandler implements IQueryHandler<PipelineReportQuery>
   constructor(private readonly reports: ReportReader) {}
 
   execute({ selection, moment }: PipelineReportQuery): Promise<PipelineReport> {
-    return this.reports.readPipeline(pipelineProjection, selection.pipelineId, moment, (reader, position) =>
-      pipelineReport(reader, selection, position),
+    // Rotting deals are counted on the deal list, at the report's moment.
+    const rottingAt = (moment.asOf ?? new Date()).toISOString();
+    return this.reports.readPipeline(
+      [pipelineProjection, dealListProjection],
+      selection.pipelineId,
+      moment,
+      (reader, position) => pipelineReport(reader, { ...selection, rottingAt }, position),
     );
   }
 }

@@ -1,11 +1,11 @@
 import { STORED_EVENTS } from '@app/application';
-import { dealDecider, dealStream, notFound, stageProbabilityIn } from '@app/domain';
+import { dealDecider, dealStream, notFound } from '@app/domain';
 import { EventStore } from '@app/event-store';
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { historyOf } from '../../audit/history';
 import type { DealHistory } from '../deal-history.view';
-import { toDealView } from '../deal.view';
+import { stageTermsIn, toDealView } from '../deal.view';
 import { PipelineTimeline } from '../pipeline-timeline';
 import { GetDealHistoryQuery } from './get-deal-history.query';
 
@@ -23,8 +23,12 @@ export class GetDealHistoryHandler implements IQueryHandler<GetDealHistoryQuery>
     const history = await historyOf(events, dealDecider, async (state, event) => {
       if (state.status === 'none') return null;
       const pipeline = await pipelines.at(state.pipelineId, event.position);
-      const probability = pipeline.status === 'none' ? 0 : stageProbabilityIn(pipeline, state.stage);
-      return toDealView(state, event.revision, probability);
+      return toDealView(
+        state,
+        event.revision,
+        stageTermsIn(pipeline, state.stage),
+        event.metadata.occurredAt,
+      );
     });
     return { dealId, ...history } as DealHistory;
   }

@@ -1,4 +1,5 @@
 import { Query } from '@nestjs/cqrs';
+import type { ReportMoment } from '../../analytics/report-reader';
 import type { ListDealsQueryDto } from '../../http/query-fields';
 import type { DealView } from '../deal.view';
 
@@ -10,7 +11,8 @@ export interface DealPage {
 export class ListDealsQuery extends Query<DealPage> {
   constructor(
     readonly filters: ListDealsQueryDto,
-    readonly minPosition: bigint | undefined,
+    /** Now (after minPosition) or as the list stood at asOf. */
+    readonly moment: ReportMoment,
   ) {
     super();
   }

@@ -1,10 +1,33 @@
-import { LEADS, type LeadDoc, ReadStore } from '@app/read-models';
+import { type ScoringRules, bandOf } from '@app/domain';
+import {
+  LEADS,
+  type LeadDoc,
+  ReadStore,
+  type ScoredLead,
+  type SnapshotReader,
+  firstOf,
+  leadListRuleSet,
+  leadsByScore,
+  newestLeadsInRange,
+  scoreAt,
+  scoreRange,
+} from '@app/read-models';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { given, pageOf } from '../../http/paging';
+import type { ListLeadsQueryDto } from '../../http/query-fields';
 import { ReadGate } from '../../read-side/read-gate';
-import { toLeadView } from '../lead.view';
+import { type LeadView, toScoredLeadView } from '../lead.view';
+import { decodeScoredListCursor, encodeScoredListCursor } from './list-leads.cursor';
 import { type LeadPage, ListLeadsQuery } from './list-leads.query';
 
+/** The largest chunk a scored list reads at once. */
+const MAX_CHUNK = 200;
+
+/**
+ * Lists of leads from the lead list, in one snapshot with the rule set its scores were computed with: newest
+ * first, or by score at a moment (see scored-leads), filtered by score or band; every lead with its score
+ * and band at the list's moment.
+ */
 @QueryHandler(ListLeadsQuery)
 export class ListLeadsHandler implements IQueryHandler<ListLeadsQuery> {
   constructor(
@@ -14,20 +37,71 @@ export class ListLeadsHandler implements IQueryHandler<ListLeadsQuery> {
 
   async execute({ filters, minPosition }: ListLeadsQuery): Promise<LeadPage> {
     await this.gate.reached(minPosition);
-    return pageOf<LeadDoc, ReturnType<typeof toLeadView>>(
-      this.store,
-      LEADS,
-      {
-        where: given({
-          status: filters.status,
-          source: filters.source,
-          tags: filters.tag,
-          owner: filters.owner,
-        }),
-        newestFirstBy: 'capturedAt',
-      },
-      filters,
-      (doc) => toLeadView(doc, doc.revision),
-    );
+    return this.store.snapshot(async (reader) => {
+      const { rules } = await leadListRuleSet(reader);
+      const scored = filters.sort === 'score' || filters.minScore !== undefined || filters.band !== undefined;
+      return scored ? scoredPage(reader, rules, filters) : newestPage(reader, rules, filters);
+    });
   }
+}
+
+const whereOf = (filters: ListLeadsQueryDto) =>
+  given({ status: filters.status, source: filters.source, tags: filters.tag, owner: filters.owner });
+
+const viewOf = (rules: ScoringRules, { lead, score }: ScoredLead): LeadView =>
+  toScoredLeadView(lead, lead.revision, { score, band: bandOf(rules, score) });
+
+/** Newest first, every lead scored now. */
+function newestPage(reader: SnapshotReader, rules: ScoringRules, filters: ListLeadsQueryDto) {
+  const at = new Date().toISOString();
+  return pageOf<LeadDoc, LeadView>(
+    reader,
+    LEADS,
+    { where: whereOf(filters), newestFirstBy: 'capturedAt' },
+    filters,
+    (lead) => viewOf(rules, { lead, score: scoreAt(rules, lead, at) }),
+  );
+}
+
+/** By score, or newest first only the leads whose score is in the range, all at the moment of the first page. */
+async function scoredPage(
+  reader: SnapshotReader,
+  rules: ScoringRules,
+  filters: ListLeadsQueryDto,
+): Promise<LeadPage> {
+  const order = filters.sort ?? 'newest';
+  const cursor = decodeScoredListCursor(filters.cursor, order);
+  const limit = filters.limit ?? 20;
+  const query = {
+    where: whereOf(filters),
+    at: cursor?.at ?? new Date().toISOString(),
+    range: scoreRange(rules, filters.minScore, filters.band),
+    chunk: limit + 1,
+    maxChunk: MAX_CHUNK,
+  };
+  const leads =
+    order === 'score'
+      ? leadsByScore(reader, rules, {
+          ...query,
+          ...(cursor ? { after: { score: cursor.value as number, id: cursor.id } } : {}),
+        })
+      : newestLeadsInRange(reader, rules, {
+          ...query,
+          ...(cursor ? { after: { capturedAt: cursor.value as string, id: cursor.id } } : {}),
+        });
+  const found = await firstOf(leads, limit + 1);
+  const page = found.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((item) => viewOf(rules, item)),
+    nextCursor:
+      found.length > limit && last
+        ? encodeScoredListCursor({
+            order,
+            at: query.at,
+            value: order === 'score' ? last.score : last.lead.capturedAt,
+            id: last.lead.id,
+          })
+        : null,
+  };
 }

@@ -1,0 +1,6 @@
+import { Moment } from './moment.field';
+
+export class RescheduleActivityDto {
+  @Moment('When it is due now')
+  dueAt!: string;
+}
