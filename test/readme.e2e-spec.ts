@@ -14,6 +14,7 @@ const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 const SECTIONS = [
   '## Walkthrough: from a captured lead to a won deal',
   '## Pipelines and the life of a deal',
+  '## Follow-ups and lead scoring',
   '## Reports and lists',
   '## Auditing',
   '## Access: keys and roles',
