@@ -24,10 +24,15 @@ export interface DocChange extends DocRef {
 /** Read access to the documents `touches` named, as they stand before the event (earlier changes included). */
 export type DocLookup = (collection: string, id: string) => Doc | undefined;
 
-/** A field a collection is queried by; `multi` when the field holds an array and each element is a key. */
+/**
+ * A field a collection is queried by; `multi` when the field holds an array and each element is a key.
+ * `after`: scalar fields declared on their own too, that come first in this index, for queries with equality on
+ * them and an order or a range on `field` (an index on them, then `field`, then id).
+ */
 export interface IndexSpec {
   readonly field: string;
   readonly multi?: boolean;
+  readonly after?: readonly string[];
 }
 
 export interface CollectionSpec {
@@ -77,11 +82,6 @@ export interface FindQuery {
   /** Keyset paging: only documents strictly after this (order value, id) in the query's order. */
   readonly after?: { readonly value: string | number; readonly id: string };
   readonly limit?: number;
-  /**
-   * A hint for filters that hold a large part of the collection: read along the order and skip what the
-   * filters leave out, rather than gather what they select and sort it. The answer is the same.
-   */
-  readonly inOrder?: boolean;
 }
 
 /** What a count selects: equality on indexed fields and a range on one, as in a FindQuery. */

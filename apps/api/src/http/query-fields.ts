@@ -103,7 +103,7 @@ export class ListLeadsQueryDto extends PageQueryDto {
     optional: true,
     description:
       "newest (default): by capture time, newest first. score: by score at the list's moment, highest first, " +
-      'ties by leadId descending. Scores are those of the rule set the lead list was built with, at the moment ' +
+      'equal scores by fit (highest first), then by leadId descending. Scores are those of the rule set the lead list was built with, at the moment ' +
       'of the first page: the cursor keeps that moment, so that every page of a list is one ranking. A later ' +
       'page of a list by score is found again from the top (a cost that grows with the depth of the page); ' +
       'with minScore or band, the list newest first reads leads in chunks until a page is full (a cost that ' +

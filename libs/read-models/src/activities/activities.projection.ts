@@ -114,6 +114,10 @@ export const activitiesProjection: Projection = {
         { field: 'dueAt' },
         { field: 'leadId' },
         { field: 'dealId' },
+        // "My follow-ups": one assignee's activities of a status, by due time.
+        { field: 'dueAt', after: ['assignee', 'status'] },
+        { field: 'dueAt', after: ['assignee'] },
+        { field: 'dueAt', after: ['status'] },
       ],
     },
   ],

@@ -31,6 +31,7 @@ export const dealListProjection: Projection = {
         { field: 'leadId' },
         { field: 'createdAt' },
         { field: 'lastTouchedAt' },
+        { field: 'createdAt', after: ['status'] },
       ],
     },
   ],

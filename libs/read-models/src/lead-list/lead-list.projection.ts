@@ -80,6 +80,10 @@ export function leadListProjectionFor(ruleSet: ScoringRuleSet): Projection {
           { field: 'tags', multi: true },
           { field: 'fit' },
           { field: 'engagementRank' },
+          // The broad filters, each with the orders of the lists: by score (fit, engagementRank) and newest first.
+          ...(['status', 'source'] as const).flatMap((filter) =>
+            (['fit', 'engagementRank', 'capturedAt'] as const).map((field) => ({ field, after: [filter] })),
+          ),
         ],
       },
       { name: LEAD_SCORING, indexes: [] },

@@ -115,7 +115,7 @@ const caseArbitrary: fc.Arbitrary<Case> = fc.record({
   chunk: fc.integer({ min: 1, max: 6 }),
 });
 
-/** What a list must hold: the leads filtered, scored at the moment, in the range, in order. */
+/** What a list must hold: the leads filtered, scored at the moment, in the range, in order (score, fit, id descending). */
 function bruteForce(c: Case, docs: readonly LeadDoc[], order: 'score' | 'newest'): [string, number][] {
   const range = scoreRange(c.rules, c.minScore, c.band);
   const selected = findIn(docs, c.where ? { where: c.where } : {}) as LeadDoc[];
@@ -124,7 +124,7 @@ function bruteForce(c: Case, docs: readonly LeadDoc[], order: 'score' | 'newest'
     .filter(([, score]) => (range.min ?? -Infinity) <= score && score < (range.below ?? Infinity))
     .sort(([a, sa], [b, sb]) =>
       order === 'score'
-        ? sb - sa || (a.id < b.id ? 1 : -1)
+        ? sb - sa || b.fit - a.fit || (a.id < b.id ? 1 : -1)
         : a.capturedAt !== b.capturedAt
           ? a.capturedAt < b.capturedAt
             ? 1
@@ -163,7 +163,7 @@ function listsOf(reader: DocumentReader, c: Case) {
         (after) =>
           leadsByScore(reader, c.rules, {
             ...common,
-            ...(after ? { after: { score: after.score, id: after.lead.id } } : {}),
+            ...(after ? { after: { score: after.score, fit: after.lead.fit, id: after.lead.id } } : {}),
           }),
         c.pageSize,
       ),

@@ -28,20 +28,12 @@ const DAY_MS = 24 * 3600 * 1000;
 const LOWEST_RANK = -Number.MAX_VALUE;
 /** Slack on a computed rank bound, so that rounding never leaves out a lead it should hold. */
 const RANK_SLACK = 1e-6;
+/** Above every id: a keyset position before all the documents of one order value. */
+const MAX_ID = '\uffff';
 
-/**
- * Filters that hold a large part of the leads (a few statuses, a few sources): reads with only these go
- * along the index of their order and skip the leads left out (see FindQuery.inOrder), rather than sort all
- * the leads a filter holds. Owners and tags can be few leads each: their own indexes serve them better.
- */
-const BROAD_FILTERS: ReadonlySet<string> = new Set(['status', 'source']);
-
-/** Equality filters, and how to read along an order with them. */
-const filtersOf = (where: FindQuery['where']): Pick<FindQuery, 'where' | 'inOrder'> => {
-  const fields = Object.keys(where ?? {});
-  if (fields.length === 0) return {};
-  return { where: where!, ...(fields.every((f) => BROAD_FILTERS.has(f)) ? { inOrder: true } : {}) };
-};
+/** Equality filters of a read (the lead list indexes fit, engagementRank and capturedAt after each single filter). */
+const filtersOf = (where: FindQuery['where']): Pick<FindQuery, 'where'> =>
+  where && Object.keys(where).length > 0 ? { where } : {};
 
 /** The rule set the lead list's scores were computed with, from the same snapshot (the default before any lead). */
 export async function leadListRuleSet(reader: DocumentReader): Promise<ScoringRuleSet> {
@@ -92,18 +84,25 @@ export interface ScoredLead {
   readonly score: number;
 }
 
-/** Where a list by score resumes: after this score and id (scores descending, ties by id descending). */
+/**
+ * Where a list by score resumes: after this score, fit and id (each descending). Among equal scores the better
+ * fit comes first: the order of the read by fit then settles ties, so that leads of equal scores (fits tie a
+ * lot) need not all be read before the first is shown.
+ */
 export interface ScoreCursor {
   readonly score: number;
+  readonly fit: number;
   readonly id: string;
 }
 
-/** Whether a (score, id) comes before another in the list by score. */
+/** Whether a (score, fit, id) comes before another in the list by score. */
 const ahead = (a: ScoreCursor, b: ScoreCursor): boolean =>
-  a.score > b.score || (a.score === b.score && a.id > b.id);
+  a.score !== b.score ? a.score > b.score : a.fit !== b.fit ? a.fit > b.fit : a.id > b.id;
+
+const positionOf = ({ lead, score }: ScoredLead): ScoreCursor => ({ score, fit: lead.fit, id: lead.id });
 
 const listOrder = (a: ScoredLead, b: ScoredLead): number =>
-  b.score - a.score || (a.lead.id < b.lead.id ? 1 : a.lead.id > b.lead.id ? -1 : 0);
+  ahead(positionOf(a), positionOf(b)) ? -1 : ahead(positionOf(b), positionOf(a)) ? 1 : 0;
 
 export interface ScoredListQuery {
   /** Equality filters on the lead list's indexed fields (status, source, tags, owner). */
@@ -153,13 +152,18 @@ export async function* leadsByScore(
       if (seen.has(lead.id)) continue;
       seen.add(lead.id);
       const score = scoreAt(rules, lead, at);
-      if (inRange(score, range) && (!after || ahead(after, { score, id: lead.id })))
+      if (inRange(score, range) && (!after || ahead(after, { score, fit: lead.fit, id: lead.id })))
         pool.push({ lead, score });
     }
   };
 
-  // By fit: a lead in the list after the cursor has a fit (the least its score can be) at most the cursor's.
-  let byFit: ScoreCursor | undefined = after;
+  // By fit: a lead in the list after the cursor has a fit (the least its score can be) at most the cursor's
+  // score, and at most its fit when their scores are equal.
+  let byFit: { fit: number; id: string } | undefined = after
+    ? after.fit < after.score
+      ? { fit: after.score, id: MAX_ID }
+      : { fit: after.fit, id: after.id }
+    : undefined;
   let fitDone = false;
   const fitRange: FindQuery['range'] =
     range.below === undefined ? undefined : { field: 'fit', lt: range.below };
@@ -168,12 +172,12 @@ export async function* leadsByScore(
       ...filters,
       ...(fitRange ? { range: fitRange } : {}),
       orderBy: { field: 'fit', direction: 'desc' },
-      ...(byFit ? { after: { value: byFit.score, id: byFit.id } } : {}),
+      ...(byFit ? { after: { value: byFit.fit, id: byFit.id } } : {}),
       limit: fitChunks.next(),
     });
     admit(docs);
     const last = docs[docs.length - 1];
-    if (last) byFit = { score: last.fit, id: last.id };
+    if (last) byFit = { fit: last.fit, id: last.id };
     else fitDone = true;
   };
 
@@ -197,15 +201,18 @@ export async function* leadsByScore(
 
   /** The most a lead not read yet, in the range, can score. */
   const unreadAtMost = (): number => {
-    const fit = byFit?.score ?? Infinity;
+    const fit = byFit?.fit ?? Infinity;
     const engagement = rankDone ? 0 : byRank ? engagementFromRank(rules, byRank.rank, at) : Infinity;
     return Math.min(Math.round(fit + engagement), (range.below ?? Infinity) - 1);
   };
-  /** Whether every lead not read yet comes after this one. */
+  /**
+   * Whether every lead not read yet comes after this one: none scores more than unreadAtMost, and one that
+   * scores as much comes after the last read by fit in (fit, id), as every lead not read by fit does.
+   */
   const settled = (lead: ScoredLead): boolean => {
-    if (!rankDone) return lead.score > unreadAtMost();
-    // The leads not read have no engagement: they come in the order by fit, after the last one read.
-    return byFit !== undefined && !ahead(byFit, { score: lead.score, id: lead.lead.id });
+    const most = unreadAtMost();
+    if (lead.score !== most) return lead.score > most;
+    return byFit !== undefined && !ahead({ score: most, ...byFit }, positionOf(lead));
   };
 
   /**
@@ -217,7 +224,7 @@ export async function* leadsByScore(
   const nextRead = (): 'fit' | 'rank' => {
     if (rankDone) return 'fit';
     const waiting = pool[0];
-    if (waiting && byFit) return byFit.score < waiting.score ? 'rank' : 'fit';
+    if (waiting && byFit) return byFit.fit < waiting.score ? 'rank' : 'fit';
     turn = turn === 'fit' ? 'rank' : 'fit';
     return turn;
   };

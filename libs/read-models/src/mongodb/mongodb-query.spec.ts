@@ -199,6 +199,9 @@ describe('collections and indexes in MongoDB', () => {
       { key: { joinedAt: 1, _id: 1 } },
       { key: { skills: 1 } },
     ]);
+    expect(toIndexes([{ field: 'dueAt', after: ['assignee', 'status'] }])).toEqual([
+      { key: { assignee: 1, status: 1, dueAt: 1, _id: 1 } },
+    ]);
     expect(() => toIndexes([{ field: 'a.b' }])).toThrow('not a valid field name');
   });
 });

@@ -94,9 +94,16 @@ export function fromCheckpointDoc(stored: CheckpointDoc): Checkpoint {
  */
 export function toIndexes(indexes: readonly IndexSpec[]): IndexDescription[] {
   return indexes
-    .map((index) => ({ field: mongoField(index.field), multi: index.multi === true }))
-    .filter(({ field }) => field !== '_id')
-    .map(({ field, multi }) => ({ key: multi ? { [field]: 1 } : { [field]: 1, _id: 1 } }));
+    .map((index) => ({
+      fields: [...(index.after ?? []), index.field].map(mongoField),
+      multi: index.multi === true,
+    }))
+    .filter(({ fields }) => fields.length > 1 || fields[0] !== '_id')
+    .map(({ fields, multi }) => {
+      const key: Record<string, 1> = {};
+      for (const field of [...fields, ...(multi ? [] : ['_id'])]) key[field] = 1;
+      return { key };
+    });
 }
 
 /**

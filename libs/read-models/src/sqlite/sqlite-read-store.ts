@@ -105,6 +105,7 @@ export class SqliteReadStore extends ReadStore {
     const multi = new Map<string, string>();
     for (const index of indexes) {
       if (!FIELD.test(index.field)) throw new Error(`"${index.field}" is not a valid field name`);
+      if (index.after) continue;
       if (index.multi) {
         const side = `${table}__${index.field}`;
         this.db.exec(
@@ -122,6 +123,18 @@ export class SqliteReadStore extends ReadStore {
         this.db.exec(`CREATE INDEX IF NOT EXISTS ${table}_${index.field} ON ${table} (${column}, id)`);
         fields.push(index.field);
       }
+    }
+    for (const index of indexes) {
+      if (!index.after) continue;
+      const keys = [...index.after, index.field];
+      if (index.multi || keys.some((key) => !fields.includes(key))) {
+        throw new Error(
+          `${name}: an index on ${keys.join(', ')} needs each of them declared as a scalar index`,
+        );
+      }
+      this.db.exec(
+        `CREATE INDEX IF NOT EXISTS ${table}__${keys.join('__')} ON ${table} (${keys.map((k) => `f_${k}`).join(', ')}, id)`,
+      );
     }
     const columns = fields.map((field) => `f_${field}`);
     const upsert =
@@ -203,20 +216,13 @@ export class SqliteReadStore extends ReadStore {
     };
     const clauses: string[] = [];
     const params: unknown[] = [];
-    // In order: the filters' own indexes are kept out of the plan (a unary + on a column, EXISTS for an array
-    // field), so that SQLite reads along the index of the order.
-    const inOrder = query.inOrder === true && query.orderBy !== undefined;
     for (const [field, value] of Object.entries(query.where ?? {})) {
       const side = tables.multi.get(field);
       if (side) {
-        clauses.push(
-          inOrder
-            ? `EXISTS (SELECT 1 FROM ${side} WHERE ${side}.value = ? AND ${side}.id = ${tables.table}.id)`
-            : `id IN (SELECT id FROM ${side} WHERE value = ?)`,
-        );
+        clauses.push(`id IN (SELECT id FROM ${side} WHERE value = ?)`);
         params.push(String(value));
       } else {
-        clauses.push(`${inOrder ? '+' : ''}${column(field)} = ?`);
+        clauses.push(`${column(field)} = ?`);
         params.push(typeof value === 'boolean' ? Number(value) : value);
       }
     }

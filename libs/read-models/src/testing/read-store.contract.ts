@@ -12,7 +12,14 @@ const people: Projection = {
   collections: [
     {
       name: 'people',
-      indexes: [{ field: 'team' }, { field: 'joinedAt' }, { field: 'age' }, { field: 'skills', multi: true }],
+      indexes: [
+        { field: 'team' },
+        { field: 'joinedAt' },
+        { field: 'age' },
+        { field: 'skills', multi: true },
+        { field: 'joinedAt', after: ['team'] },
+        { field: 'age', after: ['team', 'joinedAt'] },
+      ],
     },
   ],
   touches: () => [],
@@ -77,14 +84,13 @@ export function describeReadStoreContract(name: string, options: ReadStoreContra
         },
       ],
       [
-        'in order, with filters, a range on the order and keyset paging',
+        'equality on the first fields of a compound index, a range and an order on the next, keyset paging',
         {
           where: { team: 'blue', skills: 'ts' },
           range: { field: 'joinedAt', gte: '2026-01-02' },
           orderBy: { field: 'joinedAt', direction: 'desc' },
           after: { value: '2026-01-20T00:00:00.000Z', id: 'p050' },
           limit: 4,
-          inOrder: true,
         },
       ],
     ];

@@ -83,7 +83,9 @@ async function scoredPage(
     order === 'score'
       ? leadsByScore(reader, rules, {
           ...query,
-          ...(cursor ? { after: { score: cursor.value as number, id: cursor.id } } : {}),
+          ...(cursor
+            ? { after: { score: cursor.value as number, fit: cursor.fit ?? 0, id: cursor.id } }
+            : {}),
         })
       : newestLeadsInRange(reader, rules, {
           ...query,
@@ -100,6 +102,7 @@ async function scoredPage(
             order,
             at: query.at,
             value: order === 'score' ? last.score : last.lead.capturedAt,
+            ...(order === 'score' ? { fit: last.lead.fit } : {}),
             id: last.lead.id,
           })
         : null,
