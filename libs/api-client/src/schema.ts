@@ -1737,8 +1737,6 @@ export interface components {
       leadToWon: number | null;
     };
     FunnelSourceRowView: {
-      /** @example referral */
-      source: string;
       captured: number;
       qualified: number;
       /** @description Currently disqualified (a reactivated lead no longer counts) */
@@ -1750,6 +1748,8 @@ export interface components {
       lost: number;
       wonValues: components['schemas']['CurrencyTotalView'][];
       rates: components['schemas']['FunnelRatesView'];
+      /** @example referral */
+      source: string;
     };
     FunnelReportView: {
       /** @description The last log position the report includes */
@@ -1758,11 +1758,6 @@ export interface components {
       sources: components['schemas']['FunnelSourceRowView'][];
     };
     FunnelBandRowView: {
-      /**
-       * @description The band of the leads' scores at the report's moment
-       * @enum {string}
-       */
-      band: 'hot' | 'warm' | 'cold';
       captured: number;
       qualified: number;
       /** @description Currently disqualified (a reactivated lead no longer counts) */
@@ -1774,6 +1769,11 @@ export interface components {
       lost: number;
       wonValues: components['schemas']['CurrencyTotalView'][];
       rates: components['schemas']['FunnelRatesView'];
+      /**
+       * @description The band of the leads' scores at the report's moment
+       * @enum {string}
+       */
+      band: 'hot' | 'warm' | 'cold';
     };
     FunnelBandReportView: {
       /** @description The last log position the report includes */
@@ -2267,7 +2267,7 @@ export interface operations {
         minScore?: number;
         /** @description Only leads in this band at the list's moment, by the thresholds of the lead list's rule set */
         band?: 'hot' | 'warm' | 'cold';
-        /** @description newest (default): by capture time, newest first. score: by score at the list's moment, highest first, ties by leadId descending. Scores are those of the rule set the lead list was built with, at the moment of the first page: the cursor keeps that moment, so that every page of a list is one ranking. A later page of a list by score is found again from the top (a cost that grows with the depth of the page); with minScore or band, the list newest first reads leads in chunks until a page is full (a cost that grows with the leads it passes over) */
+        /** @description newest (default): by capture time, newest first. score: by score at the list's moment, highest first, equal scores by fit (highest first), then by leadId descending. Scores are those of the rule set the lead list was built with, at the moment of the first page: the cursor keeps that moment, so that every page of a list is one ranking. A later page of a list by score is found again from the top (a cost that grows with the depth of the page); with minScore or band, the list newest first reads leads in chunks until a page is full (a cost that grows with the leads it passes over) */
         sort?: 'newest' | 'score';
       };
       header?: {

@@ -1,24 +1,10 @@
 import { BANDS } from '@app/domain';
 import { ApiProperty } from '@nestjs/swagger';
-import { CurrencyTotalView, FunnelRatesView } from './report.views';
+import { FunnelFiguresView } from './report.views';
 
-export class FunnelBandRowView {
+export class FunnelBandRowView extends FunnelFiguresView {
   @ApiProperty({ enum: BANDS, description: "The band of the leads' scores at the report's moment" })
   band!: string;
-  @ApiProperty({ type: 'integer' }) captured!: number;
-  @ApiProperty({ type: 'integer' }) qualified!: number;
-  @ApiProperty({
-    type: 'integer',
-    description: 'Currently disqualified (a reactivated lead no longer counts)',
-  })
-  disqualified!: number;
-  @ApiProperty({ type: 'integer' }) dealsCreated!: number;
-  @ApiProperty({ type: 'integer', description: 'Deals currently won (a reopened deal no longer counts)' })
-  won!: number;
-  @ApiProperty({ type: 'integer', description: 'Deals currently lost (a reopened deal no longer counts)' })
-  lost!: number;
-  @ApiProperty({ type: [CurrencyTotalView] }) wonValues!: CurrencyTotalView[];
-  @ApiProperty({ type: FunnelRatesView }) rates!: FunnelRatesView;
 }
 
 /** GET /analytics/funnel?groupBy=band. */

@@ -93,8 +93,8 @@ export class FunnelRatesView {
   @ApiProperty({ type: Number, nullable: true, description: 'won / captured' }) leadToWon!: number | null;
 }
 
-export class FunnelSourceRowView {
-  @ApiProperty({ example: 'referral' }) source!: string;
+/** The figures of one row of the funnel, whether the rows are sources or bands. */
+export class FunnelFiguresView {
   @ApiProperty({ type: 'integer' }) captured!: number;
   @ApiProperty({ type: 'integer' }) qualified!: number;
   @ApiProperty({
@@ -109,6 +109,10 @@ export class FunnelSourceRowView {
   lost!: number;
   @ApiProperty({ type: [CurrencyTotalView] }) wonValues!: CurrencyTotalView[];
   @ApiProperty({ type: FunnelRatesView }) rates!: FunnelRatesView;
+}
+
+export class FunnelSourceRowView extends FunnelFiguresView {
+  @ApiProperty({ example: 'referral' }) source!: string;
 }
 
 export class FunnelReportView {

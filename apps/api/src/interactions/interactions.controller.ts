@@ -13,7 +13,7 @@ import { ActivityPageView } from './activity.view';
 import { AddNoteCommand } from './commands/add-note.command';
 import { CancelActivityCommand } from './commands/cancel-activity.command';
 import { CompleteActivityCommand } from './commands/complete-activity.command';
-import type { InteractionTarget } from './commands/interaction-target';
+import type { InteractionTarget } from '@app/application';
 import { RescheduleActivityCommand } from './commands/reschedule-activity.command';
 import { ScheduleActivityCommand } from './commands/schedule-activity.command';
 import { AddNoteDto } from './dto/add-note.dto';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DealCommands } from '../use-cases/deal-commands';
+import { InteractionCommands } from '../use-cases/interactions';
 import { LeadCommands } from '../use-cases/lead-commands';
 import { PipelineCommands } from '../use-cases/pipeline-commands';
 import { ScoringCommands } from '../use-cases/scoring-commands';
@@ -15,6 +16,7 @@ import { KeyedIds } from './keyed-ids';
     KeyedIds,
     LeadCommands,
     DealCommands,
+    InteractionCommands,
     PipelineCommands,
     ScoringCommands,
   ],
@@ -23,6 +25,7 @@ import { KeyedIds } from './keyed-ids';
     AggregateLoader,
     LeadCommands,
     DealCommands,
+    InteractionCommands,
     PipelineCommands,
     ScoringCommands,
   ],

@@ -20,15 +20,6 @@ import { Injectable } from '@nestjs/common';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import { AggregateLoader } from '../commands/aggregate-loader';
 import type { CommandMeta, CommandResult } from '../commands/command-meta';
-import {
-  type CancelActivityInput,
-  type CompleteActivityInput,
-  type NoteInput,
-  type RescheduleActivityInput,
-  type ScheduleActivityInput,
-  answerFor,
-  interactionRequests,
-} from './interactions';
 import { PipelineCommands } from './pipeline-commands';
 
 /** What the caller of a deal command gives: the command's data without what the use case looks up. */
@@ -114,37 +105,12 @@ export class DealCommands {
     }));
   }
 
-  addNote(dealId: string, input: NoteInput, meta: CommandMeta) {
-    return this.interact(dealId, meta, interactionRequests.note(dealStream(dealId), input, meta));
-  }
-
-  scheduleActivity(dealId: string, input: ScheduleActivityInput, meta: CommandMeta) {
-    return this.interact(dealId, meta, interactionRequests.schedule(dealStream(dealId), input, meta));
-  }
-
-  completeActivity(dealId: string, activityId: string, input: CompleteActivityInput, meta: CommandMeta) {
-    return this.interact(dealId, meta, interactionRequests.complete(activityId, input));
-  }
-
-  rescheduleActivity(dealId: string, activityId: string, input: RescheduleActivityInput, meta: CommandMeta) {
-    return this.interact(dealId, meta, interactionRequests.reschedule(activityId, input));
-  }
-
-  cancelActivity(dealId: string, activityId: string, input: CancelActivityInput, meta: CommandMeta) {
-    return this.interact(dealId, meta, interactionRequests.cancel(activityId, input));
-  }
-
-  /** Answers with the id of the note or activity. */
-  private async interact(
-    dealId: string,
-    meta: CommandMeta,
-    interaction: Interaction,
-  ): Promise<CommandResult> {
-    const result = await this.execute(dealId, meta, () => ({
+  /** A note or an activity on the deal; InteractionCommands makes the request and answers with its id. */
+  recordInteraction(dealId: string, interaction: Interaction, meta: CommandMeta): Promise<CommandResult> {
+    return this.execute(dealId, meta, () => ({
       type: 'RecordDealInteraction',
       data: { dealId, interaction },
     }));
-    return answerFor(interaction, result);
   }
 
   /** The deal's own pipeline; nothing to look up for a deal that does not exist (the decider refuses it). */

@@ -1,6 +1,9 @@
-import { type Interaction, nameBasedUuid } from '@app/domain';
+import { type Interaction, dealStream, leadStream, nameBasedUuid } from '@app/domain';
 import { timeOrderedUuid } from '@app/event-store';
+import { Injectable } from '@nestjs/common';
 import type { CommandMeta, CommandResult } from '../commands/command-meta';
+import { DealCommands } from './deal-commands';
+import { LeadCommands } from './lead-commands';
 
 /** Namespaces of the note and activity ids derived from idempotency keys, so that a keyed retry names the same one. */
 const NOTE_FROM_KEY_NAMESPACE = '0308cd91-d305-4e6a-9a4a-d0c957fa77a8';
@@ -46,7 +49,7 @@ function newId(namespace: string, streamId: string, meta: CommandMeta): string {
  * The interactions a lead or a deal takes, as the domain asks for them: the rules are the domain's, the
  * ids of new notes and activities are made here.
  */
-export const interactionRequests = {
+const interactionRequests = {
   note: (streamId: string, input: NoteInput, meta: CommandMeta): Interaction => ({
     type: 'AddNote',
     noteId: newId(NOTE_FROM_KEY_NAMESPACE, streamId, meta),
@@ -78,6 +81,72 @@ export const interactionRequests = {
 };
 
 /** A command's answer naming the note or activity it concerns rather than the lead or deal. */
-export function answerFor(interaction: Interaction, result: CommandResult): CommandResult {
+function answerFor(interaction: Interaction, result: CommandResult): CommandResult {
   return { ...result, id: interaction.type === 'AddNote' ? interaction.noteId : interaction.activityId };
 }
+
+/** The lead or the deal an interaction is recorded on. */
+export interface InteractionTarget {
+  readonly kind: 'lead' | 'deal';
+  readonly id: string;
+}
+
+/** Notes and activities, on a lead or on a deal alike: each use case once, recorded in the target's stream. */
+@Injectable()
+export class InteractionCommands {
+  constructor(
+    private readonly leads: LeadCommands,
+    private readonly deals: DealCommands,
+  ) {}
+
+  addNote(target: InteractionTarget, input: NoteInput, meta: CommandMeta) {
+    return this.record(target, meta, interactionRequests.note(streamOf(target), input, meta));
+  }
+
+  scheduleActivity(target: InteractionTarget, input: ScheduleActivityInput, meta: CommandMeta) {
+    return this.record(target, meta, interactionRequests.schedule(streamOf(target), input, meta));
+  }
+
+  completeActivity(
+    target: InteractionTarget,
+    activityId: string,
+    input: CompleteActivityInput,
+    meta: CommandMeta,
+  ) {
+    return this.record(target, meta, interactionRequests.complete(activityId, input));
+  }
+
+  rescheduleActivity(
+    target: InteractionTarget,
+    activityId: string,
+    input: RescheduleActivityInput,
+    meta: CommandMeta,
+  ) {
+    return this.record(target, meta, interactionRequests.reschedule(activityId, input));
+  }
+
+  cancelActivity(
+    target: InteractionTarget,
+    activityId: string,
+    input: CancelActivityInput,
+    meta: CommandMeta,
+  ) {
+    return this.record(target, meta, interactionRequests.cancel(activityId, input));
+  }
+
+  /** Answers with the id of the note or activity. */
+  private async record(
+    target: InteractionTarget,
+    meta: CommandMeta,
+    interaction: Interaction,
+  ): Promise<CommandResult> {
+    const result =
+      target.kind === 'lead'
+        ? await this.leads.recordInteraction(target.id, interaction, meta)
+        : await this.deals.recordInteraction(target.id, interaction, meta);
+    return answerFor(interaction, result);
+  }
+}
+
+const streamOf = (target: InteractionTarget): string =>
+  target.kind === 'lead' ? leadStream(target.id) : dealStream(target.id);

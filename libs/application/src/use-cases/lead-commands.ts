@@ -14,15 +14,6 @@ import { Injectable } from '@nestjs/common';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import type { CommandMeta, CommandResult } from '../commands/command-meta';
 import { KeyedIds } from '../commands/keyed-ids';
-import {
-  type CancelActivityInput,
-  type CompleteActivityInput,
-  type NoteInput,
-  type RescheduleActivityInput,
-  type ScheduleActivityInput,
-  answerFor,
-  interactionRequests,
-} from './interactions';
 
 /** Namespace of lead ids derived from idempotency keys, so that a keyed retry captures the same lead. */
 const LEAD_FROM_KEY_NAMESPACE = '8e0f4b2a-3c71-4d95-a6e8-0b9d2c7f5a13';
@@ -65,37 +56,9 @@ export class LeadCommands {
     return this.execute(leadId, meta, { type: 'ReactivateLead', data: { ...input, leadId } });
   }
 
-  addNote(leadId: string, input: NoteInput, meta: CommandMeta) {
-    return this.interact(leadId, meta, interactionRequests.note(leadStream(leadId), input, meta));
-  }
-
-  scheduleActivity(leadId: string, input: ScheduleActivityInput, meta: CommandMeta) {
-    return this.interact(leadId, meta, interactionRequests.schedule(leadStream(leadId), input, meta));
-  }
-
-  completeActivity(leadId: string, activityId: string, input: CompleteActivityInput, meta: CommandMeta) {
-    return this.interact(leadId, meta, interactionRequests.complete(activityId, input));
-  }
-
-  rescheduleActivity(leadId: string, activityId: string, input: RescheduleActivityInput, meta: CommandMeta) {
-    return this.interact(leadId, meta, interactionRequests.reschedule(activityId, input));
-  }
-
-  cancelActivity(leadId: string, activityId: string, input: CancelActivityInput, meta: CommandMeta) {
-    return this.interact(leadId, meta, interactionRequests.cancel(activityId, input));
-  }
-
-  /** Answers with the id of the note or activity. */
-  private async interact(
-    leadId: string,
-    meta: CommandMeta,
-    interaction: Interaction,
-  ): Promise<CommandResult> {
-    const result = await this.execute(leadId, meta, {
-      type: 'RecordLeadInteraction',
-      data: { leadId, interaction },
-    });
-    return answerFor(interaction, result);
+  /** A note or an activity on the lead; InteractionCommands makes the request and answers with its id. */
+  recordInteraction(leadId: string, interaction: Interaction, meta: CommandMeta): Promise<CommandResult> {
+    return this.execute(leadId, meta, { type: 'RecordLeadInteraction', data: { leadId, interaction } });
   }
 
   private execute(

@@ -1,16 +1,12 @@
-import { DealCommands, LeadCommands } from '@app/application';
+import { InteractionCommands } from '@app/application';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CancelActivityCommand } from './cancel-activity.command';
-import { useCasesFor } from './interaction-target';
 
 @CommandHandler(CancelActivityCommand)
 export class CancelActivityHandler implements ICommandHandler<CancelActivityCommand> {
-  constructor(
-    private readonly leads: LeadCommands,
-    private readonly deals: DealCommands,
-  ) {}
+  constructor(private readonly interactions: InteractionCommands) {}
 
   execute({ target, activityId, input, meta }: CancelActivityCommand) {
-    return useCasesFor(target, this.leads, this.deals).cancelActivity(target.id, activityId, input, meta);
+    return this.interactions.cancelActivity(target, activityId, input, meta);
   }
 }

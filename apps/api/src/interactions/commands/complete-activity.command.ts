@@ -1,7 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import type { CommandMeta, CommandResult } from '@app/application';
 import type { CompleteActivityDto } from '../dto/complete-activity.dto';
-import type { InteractionTarget } from './interaction-target';
+import type { InteractionTarget } from '@app/application';
 
 export class CompleteActivityCommand extends Command<CommandResult> {
   constructor(

@@ -1,7 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import type { CommandMeta, CommandResult } from '@app/application';
 import type { RescheduleActivityDto } from '../dto/reschedule-activity.dto';
-import type { InteractionTarget } from './interaction-target';
+import type { InteractionTarget } from '@app/application';
 
 export class RescheduleActivityCommand extends Command<CommandResult> {
   constructor(
