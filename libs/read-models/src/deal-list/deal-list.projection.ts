@@ -51,3 +51,43 @@ export const dealListProjection: Projection = {
     ];
   },
 };
+
+/** What evolveDeal needs of a deal to go on folding it, and what counting rotting deals reads. */
+const KEPT_FOR_COUNTS = [
+  'id',
+  'dealId',
+  'leadId',
+  'status',
+  'pipelineId',
+  'stage',
+  'owner',
+  'createdAt',
+  'closedAt',
+  'reopenedAt',
+  'stageEnteredAt',
+  'lastTouchedAt',
+  'revision',
+] as const;
+
+/**
+ * The deal list with only what the pipeline report's rotting counts read, for as-of folds: the same name and
+ * the same fields for those queries, without titles, notes or activities, so that folding the log up to a
+ * moment holds a fraction of the memory. The store keeps the whole documents (dealListProjection).
+ */
+export const dealCountsProjection: Projection = {
+  ...dealListProjection,
+  evolve(event: RecordedEvent, docs: DocLookup): DocChange[] {
+    return dealListProjection.evolve(event, docs).map((change) => {
+      if (change.doc === null) return change;
+      const doc = change.doc as DealDoc;
+      const slim: Record<string, unknown> = {};
+      for (const field of KEPT_FOR_COUNTS) slim[field] = doc[field];
+      slim['interactions'] = {
+        activities: {},
+        engagements: [],
+        lastActivityAt: doc.interactions.lastActivityAt,
+      };
+      return { ...change, doc: slim as Doc };
+    });
+  },
+};

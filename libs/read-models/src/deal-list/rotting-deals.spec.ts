@@ -2,8 +2,8 @@ import { type DealEvent, type DefinedPipeline, type SalesEvent, rottingSince } f
 import { MemoryDocuments } from '../memory-documents';
 import type { CountQuery } from '../projection';
 import { recorded } from '../testing/recorded';
-import { DEALS, type DealDoc, dealListProjection } from './deal-list.projection';
-import { notRottingSelections, rottingSelections, touchedBefore } from './rotting-deals';
+import { DEALS, type DealDoc, dealCountsProjection, dealListProjection } from './deal-list.projection';
+import { notRottingSelections, rottingDealCounts, rottingSelections, touchedBefore } from './rotting-deals';
 
 const pipelines: DefinedPipeline[] = [
   {
@@ -116,5 +116,20 @@ describe('rotting deals on the deal list', () => {
     expect(notRottingSelections(pipelines, at, { status: 'open', pipelineId: 'plain' })).toEqual([
       { where: { status: 'open', pipelineId: 'plain' } },
     ]);
+  });
+
+  it('counts the same on the slim deal list an as-of report folds, which keeps no titles or activities', async () => {
+    const slim = new MemoryDocuments();
+    recorded(history).forEach((event) => slim.apply(dealCountsProjection, event));
+    for (const at of ['2026-03-04T00:00:00.000Z', '2026-03-20T00:00:00.000Z', '2026-04-30T00:00:00.000Z']) {
+      for (const where of [{}, { owner: 'ann' }] as Record<string, string>[]) {
+        expect(await rottingDealCounts(slim, pipelines[0]!, at, where)).toEqual(
+          await rottingDealCounts(documents, pipelines[0]!, at, where),
+        );
+      }
+    }
+    const doc = slim.all(DEALS).find((d) => d.id === 'a')!;
+    expect(doc).not.toHaveProperty('title');
+    expect(doc['interactions']).toMatchObject({ activities: {}, engagements: [] });
   });
 });

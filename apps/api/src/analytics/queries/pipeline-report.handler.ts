@@ -1,5 +1,5 @@
 import {
-  dealListProjection,
+  dealCountsProjection,
   pipelineProjection,
   pipelineReport,
   type PipelineReport,
@@ -16,7 +16,7 @@ export class PipelineReportHandler implements IQueryHandler<PipelineReportQuery>
     // Rotting deals are counted on the deal list, at the report's moment.
     const rottingAt = (moment.asOf ?? new Date()).toISOString();
     return this.reports.readPipeline(
-      [pipelineProjection, dealListProjection],
+      [pipelineProjection, dealCountsProjection],
       selection.pipelineId,
       moment,
       (reader, position) => pipelineReport(reader, { ...selection, rottingAt }, position),
