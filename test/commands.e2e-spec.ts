@@ -54,6 +54,8 @@ describe('Commands over HTTP: from a captured lead to a won or lost deal', () =>
       revision: 0,
       // The default rules: company 15, tagged 10, phone 5, interest 5.
       score: 35,
+      fit: 35,
+      engagement: 0,
       band: 'warm',
     });
 

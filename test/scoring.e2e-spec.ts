@@ -35,6 +35,8 @@ interface Answer {
 interface LeadItem {
   readonly leadId: string;
   readonly score: number;
+  readonly fit: number;
+  readonly engagement: number;
   readonly band: string;
   readonly capturedAt: string;
 }
@@ -132,8 +134,8 @@ describe('Scoring with the default rule set', () => {
     const referralView = (await t.http().get(`/leads/${referral.id}`).expect(200)).body as LeadItem;
     const bareView = (await t.http().get(`/leads/${bare.id}`).expect(200)).body as LeadItem;
     // referral 25 + company 15 + tagged 10; nothing for a bare web form.
-    expect(referralView).toMatchObject({ score: 50, band: 'hot' });
-    expect(bareView).toMatchObject({ score: 0, band: 'cold' });
+    expect(referralView).toMatchObject({ score: 50, fit: 50, engagement: 0, band: 'hot' });
+    expect(bareView).toMatchObject({ score: 0, fit: 0, engagement: 0, band: 'cold' });
     expect(referralView.score).toBeGreaterThan(bareView.score);
 
     await addNote(t, bare.id);
@@ -146,8 +148,9 @@ describe('Scoring with the default rule set', () => {
     // The lead list shows the same scores once it includes the completion.
     const page = await listed(t, `minPosition=${called.position}&limit=100`);
     const shown = new Map(page.items.map((item) => [item.leadId, item]));
-    expect(shown.get(bare.id)).toMatchObject({ score: 13, band: 'cold' });
-    expect(shown.get(referral.id)).toMatchObject({ score: 50, band: 'hot' });
+    expect(shown.get(bare.id)).toMatchObject({ score: 13, fit: 0, band: 'cold' });
+    expect(shown.get(bare.id)!.engagement).toBeCloseTo(13, 1);
+    expect(shown.get(referral.id)).toMatchObject({ score: 50, fit: 50, engagement: 0, band: 'hot' });
   });
 
   it('explains a score: every rule that contributed and its points', async () => {
@@ -416,7 +419,7 @@ describe('The scored lead list', () => {
     await capture(t, lead({ source: 'referral', tags: [] }));
   });
 
-  /** The expected order by score: score descending, ties by id descending. */
+  /** The expected order by score: score descending, then fit, then id (the leads of equal scores here have equal fits). */
   const byScore = (scores: Record<string, number>) =>
     Object.entries(scores)
       .map(([name, score]) => ({ leadId: ids[name]!, score }))
@@ -424,7 +427,7 @@ describe('The scored lead list', () => {
 
   const SCORES = { hot: 50, eventCompany: 40, event: 25, company: 25, plain: 10, noted: 13, twin: 10 };
 
-  it('orders by score (ties by id, descending) and pages with a cursor', async () => {
+  it('orders by score (equal scores by fit, then id, descending) and pages with a cursor', async () => {
     const expected = byScore(SCORES);
     const query = `tag=ranked&sort=score&minPosition=${position}`;
     const one = await listed(t, query);
@@ -572,5 +575,10 @@ describe('A new rule set on the built service: projections on its worker thread,
     });
     await start(env, BUILT_PROJECTOR, /following the event log()/);
     expect(await scores(redefined['position'])).toEqual([[captured['id'], 70]]);
+    // Health tells the version the projector built the lead list with: the one of rule set version 3.
+    const health = (await (await fetch(`${api.url}/health`)).json()) as {
+      info: { readModels: { projections: { name: string; version: number }[] } };
+    };
+    expect(health.info.readModels.projections.find((p) => p.name === 'lead-list')?.version).toBe(3_000_003);
   });
 });

@@ -1081,6 +1081,10 @@ export interface components {
       revision: number;
       /** @description The lead's score at the moment shown (now, asOf, or a list's moment), by the rule set in effect; GET /leads/{leadId}/score explains it */
       score: number;
+      /** @description The points of the fit rules the lead matches */
+      fit: number;
+      /** @description The points of its notes and completed activities, decayed to the moment shown (two decimals) */
+      engagement: number;
       /**
        * @description The score's band, by the rule set's thresholds
        * @enum {string}

@@ -48,16 +48,25 @@ export class LeadView {
       "The lead's score at the moment shown (now, asOf, or a list's moment), by the rule set in effect; GET /leads/{leadId}/score explains it",
   })
   score!: number;
+  @ApiProperty({ type: 'integer', description: 'The points of the fit rules the lead matches' })
+  fit!: number;
+  @ApiProperty({
+    description:
+      'The points of its notes and completed activities, decayed to the moment shown (two decimals)',
+  })
+  engagement!: number;
   @ApiProperty({ enum: BANDS, description: "The score's band, by the rule set's thresholds" })
   band!: Band;
 }
 
 /** A lead as its stream folds it, without a score: what its history shows after each event. */
-export class LeadStateView extends OmitType(LeadView, ['score', 'band'] as const) {}
+export class LeadStateView extends OmitType(LeadView, ['score', 'fit', 'engagement', 'band'] as const) {}
 
-/** A lead's score and band at the moment a view shows it. */
+/** A lead's score, its parts and its band at the moment a view shows it. */
 export interface LeadScoreFields {
   readonly score: number;
+  readonly fit: number;
+  readonly engagement: number;
   readonly band: Band;
 }
 
@@ -87,6 +96,8 @@ export const toScoredLeadView = (
 ): LeadView => ({
   ...toLeadView(lead, revision),
   score: scored.score,
+  fit: scored.fit,
+  engagement: scored.engagement,
   band: scored.band,
 });
 

@@ -22,7 +22,6 @@ export class GetLeadHandler implements IQueryHandler<GetLeadQuery> {
         'LEAD_NOT_FOUND',
         asOf ? `lead ${leadId} did not exist yet at ${asOf.toISOString()}` : `lead ${leadId} does not exist`,
       );
-    const { score, band } = scoreLead(ruleSet, state, (asOf ?? new Date()).toISOString());
-    return toScoredLeadView(state, revision, { score, band });
+    return toScoredLeadView(state, revision, scoreLead(ruleSet, state, (asOf ?? new Date()).toISOString()));
   }
 }

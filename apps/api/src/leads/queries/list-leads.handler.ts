@@ -1,4 +1,4 @@
-import { type ScoringRules, bandOf } from '@app/domain';
+import { type ScoringRules, bandOf, engagementFromRank } from '@app/domain';
 import {
   LEADS,
   type LeadDoc,
@@ -48,8 +48,14 @@ export class ListLeadsHandler implements IQueryHandler<ListLeadsQuery> {
 const whereOf = (filters: ListLeadsQueryDto) =>
   given({ status: filters.status, source: filters.source, tags: filters.tag, owner: filters.owner });
 
-const viewOf = (rules: ScoringRules, { lead, score }: ScoredLead): LeadView =>
-  toScoredLeadView(lead, lead.revision, { score, band: bandOf(rules, score) });
+/** A lead of the list with its score at the list's moment, its parts and its band. */
+const viewOf = (rules: ScoringRules, at: string, { lead, score }: ScoredLead): LeadView =>
+  toScoredLeadView(lead, lead.revision, {
+    score,
+    fit: lead.fit,
+    engagement: Math.round(engagementFromRank(rules, lead.engagementRank, at) * 100) / 100,
+    band: bandOf(rules, score),
+  });
 
 /** Newest first, every lead scored now. */
 function newestPage(reader: SnapshotReader, rules: ScoringRules, filters: ListLeadsQueryDto) {
@@ -59,7 +65,7 @@ function newestPage(reader: SnapshotReader, rules: ScoringRules, filters: ListLe
     LEADS,
     { where: whereOf(filters), newestFirstBy: 'capturedAt' },
     filters,
-    (lead) => viewOf(rules, { lead, score: scoreAt(rules, lead, at) }),
+    (lead) => viewOf(rules, at, { lead, score: scoreAt(rules, lead, at) }),
   );
 }
 
@@ -95,7 +101,7 @@ async function scoredPage(
   const page = found.slice(0, limit);
   const last = page[page.length - 1];
   return {
-    items: page.map((item) => viewOf(rules, item)),
+    items: page.map((item) => viewOf(rules, query.at, item)),
     nextCursor:
       found.length > limit && last
         ? encodeScoredListCursor({
