@@ -88,11 +88,12 @@ export class StoredProgress extends ProjectionProgress {
 
   async status(): Promise<ReadSideStatus> {
     const projections = await Promise.all(
-      this.projections.map(async (p) => ({
-        name: p.name,
-        version: p.version,
-        checkpoint: (await this.store.checkpoint(p.name))?.position ?? START,
-      })),
+      this.projections.map(async (p) => {
+        // The version the projector wrote with: a projection configured from the log (the lead list and its
+        // scoring rules) runs there under a version this process does not know.
+        const stored = await this.store.checkpoint(p.name);
+        return { name: p.name, version: stored?.version ?? p.version, checkpoint: stored?.position ?? START };
+      }),
     );
     if (this.automationName === null) return { projections };
     return { projections, automation: (await this.store.checkpoint(this.automationName))?.position ?? START };
