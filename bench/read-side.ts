@@ -8,8 +8,12 @@ import { AsOfFolder, inCurrentSchema, loadConfig, openReadStore } from '@app/app
 import { DEFAULT_PIPELINE, dealIdForLead } from '@app/domain';
 import { type SqliteDatabase, SqliteEventStore, openSqliteDatabase, timeOrderedUuid } from '@app/event-store';
 import {
+  ACTIVITIES,
   type DocChange,
   PROJECTIONS,
+  firstOf,
+  leadListRuleSet,
+  leadsByScore,
   ProjectionRunner,
   type ReadStore,
   forecastReport,
@@ -81,6 +85,7 @@ export function writeLog(file: string, target: number): { events: number; middle
     const at = start + i * step;
     const leadId = timeOrderedUuid(at);
     const source = SOURCES[i % SOURCES.length]!;
+    const owner = `owner-${i % 9}`;
     add(
       `lead-${leadId}`,
       0,
@@ -89,16 +94,66 @@ export function writeLog(file: string, target: number): { events: number; middle
         leadId,
         name: `Lead ${i}`,
         email: `l${i}@example.com`,
+        ...(i % 5 < 2 ? { company: `Company ${i % 1000}` } : {}),
         source,
-        tags: ['bench'],
+        tags: i % 3 === 0 ? ['bench', `tag-${i % 7}`] : ['bench'],
         capturedAt: new Date(at).toISOString(),
       },
       at,
     );
+    // Follow-ups on the lead: a note on every third, a call on every fourth (done on half of them).
+    let leadRevision = 1;
+    if (i % 3 === 0) {
+      add(
+        `lead-${leadId}`,
+        leadRevision++,
+        'LeadNoteAdded',
+        {
+          leadId,
+          noteId: timeOrderedUuid(at + 100),
+          text: 'Asked for pricing',
+          addedAt: new Date(at + 100).toISOString(),
+        },
+        at + 100,
+      );
+    }
+    if (i % 4 === 1) {
+      const activityId = timeOrderedUuid(at + 200);
+      add(
+        `lead-${leadId}`,
+        leadRevision++,
+        'LeadActivityScheduled',
+        {
+          leadId,
+          activityId,
+          type: 'call',
+          subject: 'First call',
+          dueAt: new Date(at + 2 * 86_400_000).toISOString(),
+          assignee: owner,
+          scheduledAt: new Date(at + 200).toISOString(),
+        },
+        at + 200,
+      );
+      if (i % 8 === 1) {
+        add(
+          `lead-${leadId}`,
+          leadRevision++,
+          'LeadActivityCompleted',
+          {
+            leadId,
+            activityId,
+            type: 'call',
+            outcome: 'interested',
+            completedAt: new Date(at + 300).toISOString(),
+          },
+          at + 300,
+        );
+      }
+    }
     if (i % 5 === 4) {
       add(
         `lead-${leadId}`,
-        1,
+        leadRevision,
         'LeadDisqualified',
         { leadId, reason: 'no_budget', disqualifiedAt: new Date(at + 1000).toISOString() },
         at + 1000,
@@ -108,7 +163,7 @@ export function writeLog(file: string, target: number): { events: number; middle
     const value = { amount: 10_000 + (i % 97) * 1_000, currency: CURRENCIES[i % CURRENCIES.length]! };
     add(
       `lead-${leadId}`,
-      1,
+      leadRevision,
       'LeadQualified',
       { leadId, budget: value, timeline: '2026-12-31', qualifiedAt: new Date(at + 1000).toISOString() },
       at + 1000,
@@ -171,6 +226,32 @@ export function writeLog(file: string, target: number): { events: number; middle
         next(),
         'DealOwnerChanged',
         { dealId, from: null, to: `owner-${i % 9}`, changedAt: dealAt(3) },
+        at + 3000,
+      );
+    }
+    // A follow-up meeting on every deal, due a week later: done on most, still open on the rest.
+    const meetingId = timeOrderedUuid(at + 3000);
+    add(
+      `deal-${dealId}`,
+      next(),
+      'DealActivityScheduled',
+      {
+        dealId,
+        activityId: meetingId,
+        type: 'meeting',
+        subject: 'Follow-up meeting',
+        dueAt: new Date(at + 7 * 86_400_000).toISOString(),
+        assignee: owner,
+        scheduledAt: dealAt(3),
+      },
+      at + 3000,
+    );
+    if (i % 5 !== 2) {
+      add(
+        `deal-${dealId}`,
+        next(),
+        'DealActivityCompleted',
+        { dealId, activityId: meetingId, type: 'meeting', completedAt: dealAt(3) },
         at + 3000,
       );
     }
@@ -274,7 +355,39 @@ export async function readSide(target: number): Promise<Figure[]> {
       store.snapshot((r) =>
         funnelReport(r, { from: '2025-03-10T12:34:56.000Z', to: '2025-09-20T08:00:00.000Z' }, position),
       );
+    // The lists of issue 12 as their handlers read them: a page of 20 (and one more, for the next cursor).
+    const followUps = () =>
+      store.snapshot((r) =>
+        r.find(ACTIVITIES, {
+          where: { assignee: 'owner-3', status: 'open' },
+          orderBy: { field: 'dueAt', direction: 'asc' },
+          limit: 21,
+        }),
+      );
+    const overdue = () =>
+      store.snapshot((r) =>
+        r.find(ACTIVITIES, {
+          where: { assignee: 'owner-3', status: 'open' },
+          range: { field: 'dueAt', lt: new Date().toISOString() },
+          orderBy: { field: 'dueAt', direction: 'asc' },
+          limit: 21,
+        }),
+      );
+    const byScore = (where?: Record<string, string>) => () =>
+      store.snapshot(async (r) => {
+        const { rules } = await leadListRuleSet(r);
+        const at = new Date().toISOString();
+        return firstOf(
+          leadsByScore(r, rules, { ...(where ? { where } : {}), at, chunk: 21, maxChunk: 200 }),
+          21,
+        );
+      });
     for (const [name, fn] of [
+      ["query: one assignee's open follow-ups, by due time", followUps],
+      ["query: one assignee's overdue follow-ups", overdue],
+      ['query: leads by score', byScore()],
+      ['query: leads by score, status=qualified', byScore({ status: 'qualified' })],
+      ['query: leads by score, source=referral', byScore({ source: 'referral' })],
       ['query: pipeline report', pipeline],
       ['query: funnel report, all time', funnel],
       ['query: funnel report, from/to inside days', funnelRange],
@@ -448,6 +561,21 @@ async function apiAtScale(dataDir: string, count: number, middle: string, dealId
       ['http: GET /analytics/forecast', '/analytics/forecast', 100],
       ['http: GET /analytics/losses', '/analytics/losses', 100],
       ['http: GET /deals/{id}/history (100 events)', `/deals/${dealId}/history`, 1000],
+      [
+        "http: GET /activities (one assignee's open follow-ups)",
+        '/activities?assignee=owner-3&status=open',
+        1000,
+      ],
+      ['http: GET /activities?due=overdue (one assignee)', '/activities?assignee=owner-3&due=overdue', 1000],
+      ['http: GET /leads?sort=score', '/leads?sort=score', 1000],
+      ['http: GET /leads?sort=score&status=captured', '/leads?sort=score&status=captured', 1000],
+      ['http: GET /leads?band=hot&sort=score', '/leads?band=hot&sort=score', 1000],
+      [
+        'http: GET /leads?minScore=30&sort=score&source=referral',
+        '/leads?minScore=30&sort=score&source=referral',
+        1000,
+      ],
+      ['http: GET /leads?band=warm (newest first)', '/leads?band=warm', 100],
       [
         'http: GET /analytics/pipeline?asOf (mid-log)',
         `/analytics/pipeline?asOf=${encodeURIComponent(middle)}`,
