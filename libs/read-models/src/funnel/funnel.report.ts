@@ -115,14 +115,7 @@ export async function funnelReport(
     });
     for (const lead of found) {
       if (filter.source !== undefined && lead.source !== filter.source) continue;
-      const totals = totalsOf(lead.source);
-      totals.captured += 1;
-      totals.qualified += Number(lead.qualified);
-      totals.disqualified += Number(lead.disqualified);
-      totals.dealsCreated += Number(lead.dealId !== null);
-      totals.won += Number(lead.deal === 'won');
-      totals.lost += Number(lead.deal === 'lost');
-      if (lead.wonValue) addWon(totals, lead.wonValue.currency, lead.wonValue.amount);
+      countLead(totalsOf(lead.source), lead);
     }
   }
 
@@ -136,6 +129,17 @@ export async function funnelReport(
 
 const addWon = (totals: FunnelTotals, currency: string, amount: number) =>
   totals.wonValues.set(currency, (totals.wonValues.get(currency) ?? 0) + amount);
+
+/** Adds one lead, as far as it went, to a row's totals. */
+function countLead(totals: FunnelTotals, lead: FunnelLeadDoc): void {
+  totals.captured += 1;
+  totals.qualified += Number(lead.qualified);
+  totals.disqualified += Number(lead.disqualified);
+  totals.dealsCreated += Number(lead.dealId !== null);
+  totals.won += Number(lead.deal === 'won');
+  totals.lost += Number(lead.deal === 'lost');
+  if (lead.wonValue) addWon(totals, lead.wonValue.currency, lead.wonValue.amount);
+}
 
 const noTotals = (): FunnelTotals => ({
   captured: 0,
@@ -241,14 +245,7 @@ export async function funnelBandReport(
       if (!listed) continue;
       band = bandOf(ruleSet.rules, scoreAt(ruleSet.rules, listed, at));
     }
-    const totals = byBand.get(band)!;
-    totals.captured += 1;
-    totals.qualified += Number(lead.qualified);
-    totals.disqualified += Number(lead.disqualified);
-    totals.dealsCreated += Number(lead.dealId !== null);
-    totals.won += Number(lead.deal === 'won');
-    totals.lost += Number(lead.deal === 'lost');
-    if (lead.wonValue) addWon(totals, lead.wonValue.currency, lead.wonValue.amount);
+    countLead(byBand.get(band)!, lead);
   }
   return {
     position,
