@@ -1,4 +1,4 @@
-import type { Doc, DocumentReader, FindQuery } from '@app/read-models';
+import { type Doc, type DocumentReader, type FindQuery, findIn } from '@app/read-models';
 import { decodeCursor, encodeCursor } from './cursor';
 
 export interface PageRequest {
@@ -61,7 +61,8 @@ export async function pageOf<D extends Doc, V>(
       })),
     );
   }
-  const docs = selections.length > 1 ? inOrder(found, orderBy) : found;
+  // Merged in the list's order, as a store orders one query (findIn states the semantics).
+  const docs = selections.length > 1 ? (findIn(found, { orderBy }) as D[]) : found;
   const page = docs.slice(0, limit);
   const last = page[page.length - 1];
   return {
@@ -71,14 +72,4 @@ export async function pageOf<D extends Doc, V>(
         ? encodeCursor({ value: last[orderBy.field] as string | number, id: last.id })
         : null,
   };
-}
-
-/** Documents sorted as a FindQuery orders them: by the field, ties by id, in the same direction. */
-function inOrder<D extends Doc>(docs: readonly D[], { field, direction }: NonNullable<FindQuery['orderBy']>) {
-  const sign = direction === 'asc' ? 1 : -1;
-  const compare = (a: unknown, b: unknown): number => {
-    const [x, y] = [a as string | number, b as string | number];
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
-  return [...docs].sort((a, b) => sign * (compare(a[field], b[field]) || compare(a.id, b.id)));
 }

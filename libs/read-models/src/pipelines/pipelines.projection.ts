@@ -69,10 +69,6 @@ export class StageProbabilities {
     }
   }
 
-  static async load(reader: DocumentReader): Promise<StageProbabilities> {
-    return new StageProbabilities(await listPipelines(reader));
-  }
-
   /** The stage's probability, 0 for a stage or pipeline not known. */
   of(pipelineId: string, stage: string): number {
     return this.byPipeline.get(pipelineId)?.get(stage) ?? 0;
