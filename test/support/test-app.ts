@@ -43,7 +43,11 @@ export interface TestApp {
 }
 
 export const newDataDir = (): string => mkdtempSync(join(tmpdir(), 'sales-pipeline-e2e-'));
-export const removeDataDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
+/** Removes a test's data directory and the key files beside it (DATA_DIR-keys, where the keys live by default). */
+export const removeDataDir = (dir: string): void => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(`${dir}-keys`, { recursive: true, force: true });
+};
 
 /**
  * The settings of a test app: on this data directory, any free port, the automation off, TEST_ADMIN_KEY as

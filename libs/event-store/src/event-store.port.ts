@@ -47,7 +47,15 @@ export interface RecordedEvent extends NewEvent {
   /** 0 for the first event of its stream, then 1, 2... */
   readonly revision: number;
   readonly position: Position;
+  /**
+   * The record as the store holds it, when a layer above changed what is read (data upcast to the current
+   * schema, personal data opened). Hashes, the Merkle tree and its proofs are over it: see `storedRecordOf`.
+   */
+  readonly asStored?: RecordedEvent;
 }
+
+/** The event as the store holds it, beneath whatever a layer above changed in what was read. */
+export const storedRecordOf = (event: RecordedEvent): RecordedEvent => event.asStored ?? event;
 
 export interface AppendResult {
   readonly streamId: string;

@@ -21,11 +21,18 @@ export class UpcastingEventStore extends EventStore {
 
   constructor(
     readonly stored: EventStore,
-    private readonly upcast: (event: RecordedEvent) => RecordedEvent,
+    upcast: (event: RecordedEvent) => RecordedEvent,
   ) {
     super();
     this.gaplessPositions = stored.gaplessPositions;
+    // An upcast event remembers the record it was read from, for whatever hashes the log as stored.
+    this.upcast = (event) => {
+      const current = upcast(event);
+      return current === event ? event : { ...current, asStored: event.asStored ?? event };
+    };
   }
+
+  private readonly upcast: (event: RecordedEvent) => RecordedEvent;
 
   appendToStream(
     streamId: string,

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { MIN_SECRET_LENGTH } from '../access/secrets';
 import { type EdgeConfig, edgeConfigOf } from './edge-config';
 import { type Env, integerSettings } from './settings';
@@ -47,6 +47,20 @@ export interface AppConfig {
   readonly adminApiKey?: string;
   /** Rate limits, CORS, trusted proxies and HTTP timeouts (edge-config.ts). */
   readonly edge: EdgeConfig;
+  /**
+   * The master key that wraps every person's data key (MASTER_KEY_FILE, default DATA_DIR-keys/master.key): 32
+   * random bytes, created on first start when absent. It must live outside the data directory, so that a copy
+   * of the data directory alone reads no personal data.
+   */
+  readonly masterKeyFile: string;
+  /**
+   * The Ed25519 key that signs tree heads (SIGNING_KEY_FILE, default DATA_DIR-keys/signing.key, PKCS#8 PEM),
+   * created on first start when absent; outside the data directory, so that whoever can write the log cannot
+   * sign a tree head for an altered one.
+   */
+  readonly signingKeyFile: string;
+  /** While the log grows, a signed tree head is made at least this often (TREE_HEAD_INTERVAL_MS, default 60000). */
+  readonly treeHeadIntervalMs: number;
 }
 
 export const LOG_LEVEL_NAMES = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -90,10 +104,21 @@ export function loadConfig(env: Env): AppConfig {
     return fallback;
   };
 
+  const dataDir = resolve(text('DATA_DIR', './data'));
+  const keyDir = join(dirname(dataDir), `${basename(dataDir)}-keys`);
+  const keyFile = (name: string, fallback: string): string => {
+    const file = resolve(text(name, join(keyDir, fallback)));
+    const inside = relative(dataDir, file);
+    if (!inside.startsWith('..') && !isAbsolute(inside)) {
+      problems.push(`${name} must be outside the data directory (DATA_DIR=${dataDir}), got ${file}`);
+    }
+    return file;
+  };
+
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     host: text('HOST', '0.0.0.0'),
-    dataDir: resolve(text('DATA_DIR', './data')),
+    dataDir,
     bodyLimit: integer('BODY_LIMIT', 65536, 1024, 16 * 1024 * 1024),
     autoCreateDeals: flag('AUTO_CREATE_DEALS', true),
     readWaitMs: integer('READ_WAIT_MS', 5000, 0, 60000),
@@ -107,6 +132,9 @@ export function loadConfig(env: Env): AppConfig {
     readyMaxLag: integer('READY_MAX_LAG', 1000, 0, 1_000_000_000),
     ...adminApiKeyOf(env, problems),
     edge: edgeConfigOf(env, problems),
+    masterKeyFile: keyFile('MASTER_KEY_FILE', 'master.key'),
+    signingKeyFile: keyFile('SIGNING_KEY_FILE', 'signing.key'),
+    treeHeadIntervalMs: integer('TREE_HEAD_INTERVAL_MS', 60000, 100, 86_400_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
