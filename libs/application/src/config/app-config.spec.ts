@@ -18,6 +18,9 @@ describe('loadConfig', () => {
       logLevel: 'info',
       logFormat: 'json',
       readyMaxLag: 1000,
+      masterKeyFile: resolve('data-keys/master.key'),
+      signingKeyFile: resolve('data-keys/signing.key'),
+      treeHeadIntervalMs: 60000,
       edge: {
         rateLimitPerKey: 200_000,
         rateLimitPerAddress: 200_000,
@@ -30,6 +33,17 @@ describe('loadConfig', () => {
         connectionTimeoutMs: 0,
       },
     });
+  });
+
+  it('keeps the key files beside the data directory, and refuses them inside it', () => {
+    expect(loadConfig({ DATA_DIR: 'var/pipeline' })).toMatchObject({
+      masterKeyFile: resolve('var/pipeline-keys/master.key'),
+      signingKeyFile: resolve('var/pipeline-keys/signing.key'),
+    });
+    expect(loadConfig({ MASTER_KEY_FILE: '/secrets/master.key' }).masterKeyFile).toBe('/secrets/master.key');
+    expect(() => loadConfig({ DATA_DIR: 'var/pipeline', SIGNING_KEY_FILE: 'var/pipeline/signing.key' })).toThrow(
+      /SIGNING_KEY_FILE must be outside the data directory/,
+    );
   });
 
   it('honours PORT and DATA_DIR', () => {
