@@ -8,6 +8,11 @@ import { type Opened, openEventStore, openReadStore } from './stores';
 
 const OPENED_EVENT_STORE = Symbol('OpenedEventStore');
 /**
+ * The log exactly as the store holds it, personal data sealed: for what checks hashes and proofs (the audit, the
+ * Merkle tree's records). Nothing shown to a person reads it.
+ */
+export const SEALED_EVENTS = Symbol('SealedEvents');
+/**
  * The event store as written, for what shows the log as stored: audit, histories, the event stream. Everything
  * that folds events injects EventStore, which reads them in the current schema (upcast).
  */
@@ -46,6 +51,11 @@ class StorageLifecycle implements OnApplicationShutdown {
       useFactory: (config: AppConfig) => openReadStore(config),
     },
     {
+      provide: SEALED_EVENTS,
+      inject: [OPENED_EVENT_STORE],
+      useFactory: (opened: Opened<EventStore>) => opened.store,
+    },
+    {
       provide: STORED_EVENTS,
       inject: [OPENED_EVENT_STORE],
       useFactory: (opened: Opened<EventStore>) => opened.store,
@@ -62,6 +72,6 @@ class StorageLifecycle implements OnApplicationShutdown {
     },
     StorageLifecycle,
   ],
-  exports: [EventStore, STORED_EVENTS, ReadStore],
+  exports: [EventStore, STORED_EVENTS, SEALED_EVENTS, ReadStore],
 })
 export class StorageModule {}

@@ -1,12 +1,12 @@
 import { type AuditReport, EventStore, auditStore } from '@app/event-store';
-import { STORED_EVENTS } from '@app/application';
+import { SEALED_EVENTS } from '@app/application';
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { VerifyAuditQuery } from './verify-audit.query';
 
 @QueryHandler(VerifyAuditQuery)
 export class VerifyAuditHandler implements IQueryHandler<VerifyAuditQuery> {
-  constructor(@Inject(STORED_EVENTS) private readonly store: EventStore) {}
+  constructor(@Inject(SEALED_EVENTS) private readonly store: EventStore) {}
 
   execute({ stream }: VerifyAuditQuery): Promise<AuditReport> {
     return auditStore(this.store, {
