@@ -23,6 +23,7 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<SalesEventType, number>> = {
   LeadTagsChanged: 1,
   LeadOwnerChanged: 1,
   LeadReactivated: 1,
+  LeadErased: 1,
   LeadNoteAdded: 1,
   LeadActivityScheduled: 1,
   LeadActivityCompleted: 1,
@@ -69,6 +70,7 @@ export const LEAD_EVENT_TYPES: readonly LeadEvent['type'][] = [
   'LeadTagsChanged',
   'LeadOwnerChanged',
   'LeadReactivated',
+  'LeadErased',
   ...INTERACTION_FACT_TYPES.map((type) => `Lead${type}` as const),
 ];
 export const DEAL_EVENT_TYPES: readonly DealEvent['type'][] = [

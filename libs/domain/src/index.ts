@@ -27,3 +27,4 @@ export * from './deal/rotting';
 export * from './scoring/scoring-rules';
 export * from './scoring/scoring';
 export * from './scoring/lead-score';
+export * from './personal-data';

@@ -61,6 +61,7 @@ const lead = (status: 'none' | 'captured' | 'qualified' | 'disqualified'): LeadS
         qualification: null,
         disqualification: null,
         interactions: noInteractions(),
+        erased: null,
       };
 
 /** A pipeline as its events leave it (the default one starts as built in). */
@@ -543,7 +544,13 @@ describe('Deal', () => {
         .then([
           {
             type: 'DealTitleChanged',
-            data: { dealId, from: 'Analytics for Ada', to: 'Analytics platform for Ada', changedAt: t1 },
+            data: {
+              dealId,
+              leadId,
+              from: 'Analytics for Ada',
+              to: 'Analytics platform for Ada',
+              changedAt: t1,
+            },
           },
           {
             type: 'DealValueChanged',

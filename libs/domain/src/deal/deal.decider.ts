@@ -224,7 +224,10 @@ function updateDeal({ data, metadata }: UpdateDeal, state: DealState): DealEvent
   if (data.title !== undefined) {
     assertText(data.title, 'title', 200);
     if (data.title !== deal.title) {
-      events.push({ type: 'DealTitleChanged', data: { ...change, from: deal.title, to: data.title } });
+      events.push({
+        type: 'DealTitleChanged',
+        data: { ...change, leadId: deal.leadId, from: deal.title, to: data.title },
+      });
     }
   }
   if (data.value !== undefined) {

@@ -7,7 +7,8 @@ export interface DealCreatedData {
   readonly dealId: string;
   readonly leadId: string;
   readonly pipelineId: string;
-  readonly title: string;
+  /** The lead's personal data (see personal-data): null when read after the lead was erased. */
+  readonly title: string | null;
   readonly value: Money;
   readonly expectedCloseDate: string;
   readonly owner?: string;
@@ -63,7 +64,11 @@ interface FieldChange<T> {
 }
 
 export type DealValueChangedData = FieldChange<Money>;
-export type DealTitleChangedData = FieldChange<string>;
+/**
+ * The title is the lead's personal data (see personal-data): from/to read as null once the lead is erased. The
+ * deal's lead is named from this version on, so that the title is sealed with the lead's key.
+ */
+export type DealTitleChangedData = FieldChange<string | null> & { readonly leadId?: string };
 export type DealExpectedCloseDateChangedData = FieldChange<string>;
 /** null: no owner. */
 export type DealOwnerChangedData = FieldChange<string | null>;

@@ -14,7 +14,8 @@ export interface ExistingDeal {
   readonly dealId: string;
   readonly leadId: string;
   readonly pipelineId: string;
-  readonly title: string;
+  /** null once the deal's lead is erased: the title is the lead's personal data. */
+  readonly title: string | null;
   readonly value: Money;
   readonly stage: string;
   readonly expectedCloseDate: string;

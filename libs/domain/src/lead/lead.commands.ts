@@ -59,6 +59,9 @@ export type ReactivateLead = DomainCommand<
   { readonly leadId: string; readonly reason: string }
 >;
 
+/** Erases the person's data: allowed whatever the lead's status, once. */
+export type EraseLead = DomainCommand<'EraseLead', { readonly leadId: string; readonly reason: string }>;
+
 /** A note or an activity on the lead. */
 export type RecordLeadInteraction = DomainCommand<
   'RecordLeadInteraction',
@@ -66,4 +69,10 @@ export type RecordLeadInteraction = DomainCommand<
 >;
 
 export type LeadCommand =
-  CaptureLead | QualifyLead | DisqualifyLead | UpdateLead | ReactivateLead | RecordLeadInteraction;
+  | CaptureLead
+  | QualifyLead
+  | DisqualifyLead
+  | UpdateLead
+  | ReactivateLead
+  | RecordLeadInteraction
+  | EraseLead;

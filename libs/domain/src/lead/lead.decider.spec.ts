@@ -1,11 +1,19 @@
 import { deciderSpec } from '../testing/decider-spec';
-import type { CaptureLead, DisqualifyLead, QualifyLead, ReactivateLead, UpdateLead } from './lead.commands';
+import type {
+  CaptureLead,
+  DisqualifyLead,
+  EraseLead,
+  QualifyLead,
+  ReactivateLead,
+  UpdateLead,
+} from './lead.commands';
 import { MAX_TAGS, leadDecider } from './lead.decider';
 import type {
   ContactField,
   LeadCaptured,
   LeadContactCorrected,
   LeadDisqualified,
+  LeadErased,
   LeadEvent,
   LeadInterestChanged,
   LeadOwnerChanged,
@@ -495,6 +503,54 @@ describe('Lead', () => {
     });
   });
 
+  describe('EraseLead', () => {
+    const erase = (reason = 'the person asked (Art. 17)'): EraseLead => ({
+      type: 'EraseLead',
+      data: { leadId, reason },
+      metadata: { now: evenLater },
+    });
+    const erased: LeadErased = {
+      type: 'LeadErased',
+      data: { leadId, reason: 'the person asked (Art. 17)', erasedAt: evenLater },
+    };
+
+    it('erases a lead whatever its status, with a reason and no personal data in the event', () => {
+      spec.given([captured]).when(erase()).then([erased]);
+      spec.given([captured, qualified]).when(erase()).then([erased]);
+      spec.given([captured, disqualified]).when(erase()).then([erased]);
+    });
+
+    it('refuses a second erasure, and every change after it', () => {
+      spec.given([captured, erased]).when(erase()).thenFails('LEAD_ALREADY_ERASED', 'conflict');
+      spec.given([captured, erased]).when(qualify()).thenFails('LEAD_ERASED', 'conflict');
+      spec
+        .given([captured, erased])
+        .when(update({ name: 'Ada' }))
+        .thenFails('LEAD_ERASED', 'conflict');
+      spec.given([captured, erased]).when(capture()).thenFails('LEAD_ALREADY_EXISTS', 'conflict');
+    });
+
+    it('refuses a lead that does not exist and a reason that is empty or too long', () => {
+      spec.given([]).when(erase()).thenFails('LEAD_NOT_FOUND', 'not_found');
+      spec.given([captured]).when(erase(' ')).thenFails('REQUIRED_FIELD', 'invalid', 'reason');
+      spec
+        .given([captured])
+        .when(erase('r'.repeat(501)))
+        .thenFails('FIELD_TOO_LONG', 'invalid', 'reason');
+    });
+
+    it('leaves the lead without its contact fields, saying when and why', () => {
+      expect(stateAfter([capturedFull, qualified, erased])).toMatchObject({
+        status: 'qualified',
+        name: null,
+        email: null,
+        company: null,
+        phone: null,
+        erased: { at: evenLater, reason: 'the person asked (Art. 17)' },
+      });
+    });
+  });
+
   describe('state', () => {
     it('folds the history into the state an auditor and a salesperson read', () => {
       const state = [captured, qualified].reduce(evolveLead, initialLeadState());
@@ -521,6 +577,7 @@ describe('Lead', () => {
         },
         disqualification: null,
         interactions: { activities: {}, lastActivityAt: null, engagements: [] },
+        erased: null,
       });
     });
 

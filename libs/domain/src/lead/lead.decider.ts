@@ -6,6 +6,7 @@ import { SLUG_PATTERN, assertCalendarDate, assertMoney, assertText } from '../sh
 import type {
   CaptureLead,
   DisqualifyLead,
+  EraseLead,
   LeadCommand,
   QualifyLead,
   ReactivateLead,
@@ -18,6 +19,12 @@ import { type CapturedLead, type LeadState, evolveLead, initialLeadState } from 
 export const MAX_TAGS = 20;
 
 export function decideLead(command: LeadCommand, state: LeadState): LeadEvent[] {
+  if (state.status !== 'none' && state.erased && command.type !== 'CaptureLead') {
+    const message = `lead ${state.leadId}'s personal data was erased at ${state.erased.at}: the lead takes no more changes`;
+    throw command.type === 'EraseLead'
+      ? conflict('LEAD_ALREADY_ERASED', message)
+      : conflict('LEAD_ERASED', message);
+  }
   switch (command.type) {
     case 'CaptureLead':
       return captureLead(command, state);
@@ -31,6 +38,8 @@ export function decideLead(command: LeadCommand, state: LeadState): LeadEvent[] 
       return reactivateLead(command, state);
     case 'RecordLeadInteraction':
       return recordInteraction(command, state);
+    case 'EraseLead':
+      return eraseLead(command, state);
     default: {
       const exhaustive: never = command;
       return exhaustive;
@@ -216,6 +225,12 @@ function recordInteraction({ data, metadata }: RecordLeadInteraction, state: Lea
     now: metadata.now,
   });
   return facts.map((fact) => interactionEvent('Lead', 'leadId', data.leadId, fact));
+}
+
+function eraseLead({ data, metadata }: EraseLead, state: LeadState): LeadEvent[] {
+  existingLead(state, data.leadId);
+  assertText(data.reason, 'reason', 500);
+  return [{ type: 'LeadErased', data: { leadId: data.leadId, reason: data.reason, erasedAt: metadata.now } }];
 }
 
 export const leadDecider: Decider<LeadCommand, LeadState, LeadEvent> = {

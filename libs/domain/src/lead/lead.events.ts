@@ -1,11 +1,13 @@
 import type { InteractionEvent } from '../interactions/interactions';
+import type { ErasureNotice } from '../personal-data';
 import type { DomainEvent } from '../shared/message';
 import type { Money } from '../shared/values';
 
+/** name, email, company and phone are the person's (see personal-data): null when read after erasure. */
 export interface LeadCapturedData {
   readonly leadId: string;
-  readonly name: string;
-  readonly email: string;
+  readonly name: string | null;
+  readonly email: string | null;
   readonly company?: string;
   readonly phone?: string;
   readonly source: string;
@@ -13,6 +15,8 @@ export interface LeadCapturedData {
   readonly interest?: string;
   readonly tags: readonly string[];
   readonly capturedAt: string;
+  /** Never stored: set on the event as read once the person's data was erased (their fields then read null). */
+  readonly erased?: ErasureNotice | null;
 }
 
 export interface LeadQualifiedData {
@@ -80,6 +84,16 @@ export interface LeadOwnerChangedData {
   readonly changedAt: string;
 }
 
+/**
+ * The person's data was erased (GDPR Art. 17): their data key is destroyed, so the sealed personal fields of every
+ * event about them can no longer be opened. The event itself holds no personal data.
+ */
+export interface LeadErasedData {
+  readonly leadId: string;
+  readonly reason: string;
+  readonly erasedAt: string;
+}
+
 /** A disqualified lead is worked again: it is open (captured) and can be qualified or disqualified. */
 export interface LeadReactivatedData {
   readonly leadId: string;
@@ -96,6 +110,7 @@ export type LeadInterestChanged = DomainEvent<'LeadInterestChanged', LeadInteres
 export type LeadTagsChanged = DomainEvent<'LeadTagsChanged', LeadTagsChangedData>;
 export type LeadOwnerChanged = DomainEvent<'LeadOwnerChanged', LeadOwnerChangedData>;
 export type LeadReactivated = DomainEvent<'LeadReactivated', LeadReactivatedData>;
+export type LeadErased = DomainEvent<'LeadErased', LeadErasedData>;
 
 /** Notes and activities on the lead: LeadNoteAdded, LeadActivityScheduled, ... (see interactions). */
 export type LeadInteractionEvent = InteractionEvent<'Lead', 'leadId'>;
@@ -109,4 +124,5 @@ export type LeadEvent =
   | LeadInterestChanged
   | LeadTagsChanged
   | LeadOwnerChanged
-  | LeadReactivated;
+  | LeadReactivated
+  | LeadErased;

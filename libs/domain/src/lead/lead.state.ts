@@ -24,11 +24,18 @@ export interface Disqualification {
   readonly disqualifiedAt: string;
 }
 
+/** When and why a person's data was erased. */
+export interface Erasure {
+  readonly at: string;
+  readonly reason: string;
+}
+
 export interface CapturedLead {
   readonly status: LeadStatus;
   readonly leadId: string;
-  readonly name: string;
-  readonly email: string;
+  /** null once the person's data is erased (or when it was read without its key). */
+  readonly name: string | null;
+  readonly email: string | null;
   readonly company: string | null;
   readonly phone: string | null;
   readonly source: string;
@@ -42,6 +49,8 @@ export interface CapturedLead {
   readonly disqualification: Disqualification | null;
   /** Notes and activities on the lead. */
   readonly interactions: Interactions;
+  /** Set once the person's data is erased: the contact fields are null from then on. */
+  readonly erased: Erasure | null;
 }
 
 /** A lead's state: nothing until it is captured. */
@@ -68,6 +77,7 @@ export function evolveLead(state: LeadState, event: LeadEvent): LeadState {
       qualification: null,
       disqualification: null,
       interactions: noInteractions(),
+      erased: d.erased ?? null,
     };
   }
   if (state.status === 'none') return state;
@@ -96,10 +106,9 @@ export function evolveLead(state: LeadState, event: LeadEvent): LeadState {
       };
     }
     case 'LeadContactCorrected': {
+      // null for name or email only when read after erasure: the person's fields are gone.
       const { field, to } = event.data;
-      return field === 'name' || field === 'email'
-        ? { ...state, [field]: to ?? '' }
-        : { ...state, [field]: to };
+      return { ...state, [field]: to };
     }
     case 'LeadInterestChanged':
       return { ...state, interest: event.data.to };
@@ -109,6 +118,15 @@ export function evolveLead(state: LeadState, event: LeadEvent): LeadState {
       return { ...state, owner: event.data.to };
     case 'LeadReactivated':
       return { ...state, status: 'captured', disqualification: null };
+    case 'LeadErased':
+      return {
+        ...state,
+        name: null,
+        email: null,
+        company: null,
+        phone: null,
+        erased: { at: event.data.erasedAt, reason: event.data.reason },
+      };
     case 'LeadNoteAdded':
     case 'LeadActivityScheduled':
     case 'LeadActivityCompleted':

@@ -25,6 +25,7 @@ const lead = (fields: Partial<CapturedLead> = {}): CapturedLead => ({
   qualification: null,
   disqualification: null,
   interactions: noInteractions(),
+  erased: null,
   ...fields,
 });
 
