@@ -1,0 +1,4 @@
+export * from './merkle-hash';
+export * from './merkle-tree';
+export * from './merkle-verify';
+export * from './tree-head';

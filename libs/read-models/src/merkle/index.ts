@@ -1,0 +1,2 @@
+export * from './merkle-tree.projection';
+export * from './merkle-tree.reader';
