@@ -71,5 +71,7 @@ export async function authenticationFigures(
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
+    // The keys live beside the data directory by default (DATA_DIR-keys).
+    rmSync(`${dir}-keys`, { recursive: true, force: true });
   }
 }

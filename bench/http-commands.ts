@@ -131,6 +131,8 @@ export async function httpFigures(seconds: number, connections: number): Promise
   } finally {
     if (service) await stopService(service);
     rmSync(dataDir, { recursive: true, force: true });
+    // The keys live beside the data directory by default (DATA_DIR-keys).
+    rmSync(`${dataDir}-keys`, { recursive: true, force: true });
   }
   figures.push(await apiOnlyCaptures(seconds, connections, reference.requests.average));
   return figures;
@@ -154,5 +156,7 @@ async function apiOnlyCaptures(seconds: number, connections: number, reference: 
   } finally {
     if (service) await stopService(service);
     rmSync(dataDir, { recursive: true, force: true });
+    // The keys live beside the data directory by default (DATA_DIR-keys).
+    rmSync(`${dataDir}-keys`, { recursive: true, force: true });
   }
 }

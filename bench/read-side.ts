@@ -4,13 +4,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { AsOfFolder, inCurrentSchema, loadConfig, openReadStore } from '@app/application';
+import { AsOfFolder, loadConfig, openLog, openReadStore } from '@app/application';
 import { DEFAULT_PIPELINE, dealIdForLead } from '@app/domain';
 import { type SqliteDatabase, SqliteEventStore, openSqliteDatabase, timeOrderedUuid } from '@app/event-store';
 import {
   ACTIVITIES,
   type DocChange,
-  PROJECTIONS,
+  type Projection,
   firstOf,
   leadListRuleSet,
   leadsByScore,
@@ -319,8 +319,11 @@ export async function readSide(target: number): Promise<Figure[]> {
     const figures: Figure[] = [];
 
     const eventsDb = openSqliteDatabase(eventsFile);
-    // Read in the current schema, as the service reads it: the log holds DealCreated of schema version 1.
-    const events = inCurrentSchema(new SqliteEventStore(eventsDb));
+    // The log as the service opens it: personal data opened, in the current schema (the log holds DealCreated
+    // of schema version 1), with every read model of the service, the lead emails keyed by its master key.
+    const log = await openLog(loadConfig({ DATA_DIR: dir }));
+    const events = log.current;
+    const projections = log.projections;
     const rawRate = rawReadRate(eventsDb);
     figures.push({
       name: `reference: raw read and JSON.parse of the log (${count} events)`,
@@ -331,19 +334,19 @@ export async function readSide(target: number): Promise<Figure[]> {
     // The read store exactly as the service opens it.
     const reads = await openReadStore(loadConfig({ DATA_DIR: dir }));
     const store = reads.store;
-    const runner = new ProjectionRunner(events, store, PROJECTIONS, { batchSize: 5000 });
+    const runner = new ProjectionRunner(events, store, projections, { batchSize: 5000 });
     const started = performance.now();
     await runner.resetAll();
     const processed = await runner.catchUp();
     const rebuildRate = processed / ((performance.now() - started) / 1000);
     figures.push({
-      name: `rebuild of all ${PROJECTIONS.length} projections (${count} events)`,
+      name: `rebuild of all ${projections.length} projections (${count} events)`,
       unit: 'events/s',
       rate: rebuildRate,
       note: `${(rebuildRate / rawRate).toFixed(2)}x the raw read`,
     });
 
-    figures.push(await documentWrites(store, dir, count, rebuildRate));
+    figures.push(await documentWrites(store, projections, dir, count, rebuildRate));
 
     const position = runner.lowestCheckpoint().toString();
     const pipeline = () => store.snapshot((r) => pipelineReport(r, { pipelineId: 'default' }, position));
@@ -460,12 +463,14 @@ export async function readSide(target: number): Promise<Figure[]> {
       })),
     ]);
     await reads.close();
-    await events.close();
+    await log.close();
     eventsDb.close();
     figures.push(...(await apiAtScale(dir, count, middle, dealId)));
     return figures;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    // The keys live beside the data directory by default (DATA_DIR-keys).
+    rmSync(`${dir}-keys`, { recursive: true, force: true });
   }
 }
 
@@ -475,12 +480,13 @@ export async function readSide(target: number): Promise<Figure[]> {
  */
 async function documentWrites(
   built: ReadStore,
+  projections: readonly Projection[],
   dir: string,
   events: number,
   rebuildRate: number,
 ): Promise<Figure> {
   const changes: DocChange[] = [];
-  for (const projection of PROJECTIONS) {
+  for (const projection of projections) {
     for (const { name } of projection.collections) {
       for (const doc of await built.find(name, {})) changes.push({ collection: name, id: doc.id, doc });
     }

@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     eventsDb.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    // The keys live beside the data directory by default (DATA_DIR-keys).
+    rmSync(`${dir}-keys`, { recursive: true, force: true });
   }
 }
 

@@ -3,6 +3,8 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { authenticationFigures } from './authentication';
 import { httpFigures } from './http-commands';
+import { openingFigures, sealingFigures } from './personal-data';
+import { treeFigures } from './proofs';
 import { readSide } from './read-side';
 import { sseFigures } from './sse';
 import { type Figure, table } from './stats';
@@ -27,6 +29,16 @@ async function main(): Promise<void> {
   await run(() => sequentialAppends(seconds));
   await run(() => concurrentAppends(seconds, 50));
   await run(() => batchAppends(seconds, 10));
+  // Personal data sealed on captures and opened on reads; the Merkle tree kept as the log grows.
+  const sealingAndProofs = [
+    ...(await sealingFigures(seconds, 50)),
+    ...(await openingFigures(100_000)),
+    ...(await treeFigures(seconds, 50)),
+  ];
+  for (const figure of sealingAndProofs) {
+    process.stdout.write(`  ${figure.name}: ${Math.round(figure.rate)} ${figure.unit}\n`);
+    figures.push(figure);
+  }
   for (const figure of await httpFigures(seconds, 50)) {
     process.stdout.write(`  ${figure.name}: ${Math.round(figure.rate)} ${figure.unit}\n`);
     figures.push(figure);

@@ -133,5 +133,7 @@ export async function sseFigures(events = 100_000, consumers = 100, appends = 20
     for (const source of sources) source.close();
     await stopService(service);
     rmSync(dataDir, { recursive: true, force: true });
+    // The keys live beside the data directory by default (DATA_DIR-keys).
+    rmSync(`${dataDir}-keys`, { recursive: true, force: true });
   }
 }

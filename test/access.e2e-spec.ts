@@ -34,6 +34,7 @@ const CONTRACT = {
   events: ['admin', 'auditor', 'service', 'service+commands'],
   metrics: ['admin', 'service', 'service+commands'],
   keys: ['admin'],
+  privacy: ['admin'],
 } as const;
 type Access = keyof typeof CONTRACT;
 
@@ -68,6 +69,9 @@ const pipeline = async (t: TestApp) =>
   ).body.id as string;
 const capturedLead = async (t: TestApp) =>
   (await t.http().post('/leads').send(lead()).expect(201)).body.id as string;
+/** The position of a lead captured for the call: on the embedded store, the size of the tree that holds it. */
+const capturedLeadPosition = async (t: TestApp) =>
+  (await t.http().post('/leads').send(lead()).expect(201)).body.position as string;
 const followUp = () => ({ type: 'call', subject: 'Call back', dueAt: '2031-05-04T09:30:00Z' });
 
 /** The interaction routes of a lead or of a deal, each on a fresh one (with an open activity where needed). */
@@ -150,6 +154,18 @@ const CASES: readonly RouteCase[] = [
       await t.http().post(`/leads/${leadId}/disqualify`).send({ reason: 'spam' }).expect(200);
       return { path: `/leads/${leadId}/reactivate`, body: { reason: 'it was not' } };
     },
+  },
+  {
+    method: 'post',
+    route: '/leads/{leadId}/erase',
+    access: 'privacy',
+    call: async (t) => ({ path: `/leads/${await capturedLead(t)}/erase`, body: { reason: 'asked' } }),
+  },
+  {
+    method: 'get',
+    route: '/leads/{leadId}/personal-data',
+    access: 'privacy',
+    call: async (t) => ({ path: `/leads/${await capturedLead(t)}/personal-data` }),
   },
   { method: 'get', route: '/leads', access: 'reads', call: () => ({ path: '/leads' }) },
   {
@@ -385,6 +401,39 @@ const CASES: readonly RouteCase[] = [
     call: () => ({ path: `/analytics/pipeline?asOf=${encodeURIComponent(new Date().toISOString())}` }),
   },
   { method: 'get', route: '/audit/verify', access: 'audit', call: () => ({ path: '/audit/verify' }) },
+  { method: 'get', route: '/audit/public-key', access: 'audit', call: () => ({ path: '/audit/public-key' }) },
+  {
+    method: 'get',
+    route: '/audit/tree-head',
+    access: 'audit',
+    call: async (t) => ({ path: `/audit/tree-head?minPosition=${await capturedLeadPosition(t)}` }),
+  },
+  {
+    method: 'get',
+    route: '/audit/proof/inclusion',
+    access: 'audit',
+    call: async (t) => {
+      const position = await capturedLeadPosition(t);
+      return {
+        path: `/audit/proof/inclusion?position=${position}&treeSize=${position}&minPosition=${position}`,
+      };
+    },
+  },
+  {
+    method: 'get',
+    route: '/audit/proof/consistency',
+    access: 'audit',
+    call: async (t) => {
+      const position = await capturedLeadPosition(t);
+      return { path: `/audit/proof/consistency?from=1&to=${position}&minPosition=${position}` };
+    },
+  },
+  {
+    method: 'get',
+    route: '/audit/records',
+    access: 'audit',
+    call: () => ({ path: '/audit/records?limit=5' }),
+  },
   { method: 'get', route: '/events', access: 'events', call: () => ({ path: '/events?limit=5' }) },
   { method: 'get', route: '/metrics', access: 'metrics', call: () => ({ path: '/metrics' }) },
   {

@@ -28,7 +28,12 @@ describe('The typed API client (libs/api-client)', () => {
     });
     expect(captured.response.status).toBe(201);
     const leadId = captured.data!.id;
-    expect(captured.data).toEqual({ id: leadId, revision: 0, position: expect.stringMatching(/^\d+$/) });
+    expect(captured.data).toEqual({
+      id: leadId,
+      revision: 0,
+      position: expect.stringMatching(/^\d+$/),
+      possibleDuplicates: [],
+    });
     const etag = captured.response.headers.get('etag');
     expect(etag).toBe('"0"');
     expect(captured.response.headers.get('x-correlation-id')).toEqual(expect.any(String));

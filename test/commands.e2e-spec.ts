@@ -27,6 +27,7 @@ describe('Commands over HTTP: from a captured lead to a won or lost deal', () =>
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       revision: 0,
       position: expect.any(String),
+      possibleDuplicates: [],
     });
     expect(captured.headers['etag']).toBe('"0"');
     expect(captured.headers['x-correlation-id']).toBe('campaign-import-42');
@@ -51,6 +52,7 @@ describe('Commands over HTTP: from a captured lead to a won or lost deal', () =>
       disqualification: null,
       lastActivityAt: null,
       nextActivity: null,
+      erased: null,
       revision: 0,
       // The default rules: company 15, tagged 10, phone 5, interest 5.
       score: 35,

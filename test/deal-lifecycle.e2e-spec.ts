@@ -345,7 +345,11 @@ describe('The life of a deal: pipelines, moves, patches, reopening', () => {
       const stored = (await t.store.readStream(`deal-${dealId}`)).slice(1);
       const change = { dealId, changedAt: expect.any(String) };
       expect(stored.map((e) => ({ revision: e.revision, type: e.type, data: e.data }))).toEqual([
-        { revision: 1, type: 'DealTitleChanged', data: { ...change, from: 'Deal', to: 'Big deal' } },
+        {
+          revision: 1,
+          type: 'DealTitleChanged',
+          data: { ...change, leadId: expect.any(String), from: 'Deal', to: 'Big deal' },
+        },
         {
           revision: 2,
           type: 'DealValueChanged',

@@ -258,6 +258,8 @@ describe('OpenAPI and health', () => {
       'forecast',
       'losses',
       'activities',
+      'merkle-tree',
+      'lead-emails',
     ]);
     projections.forEach((p) => expect(p).toMatchObject({ checkpoint: captured.body.position, lag: 0 }));
   });
@@ -497,7 +499,7 @@ describe('The contract check every e2e test runs (test/support/openapi-validatio
   };
   const captured = (
     overrides: Partial<Answer> = {},
-    body: unknown = { id: 'x', revision: 0, position: '7' },
+    body: unknown = { id: 'x', revision: 0, position: '7', possibleDuplicates: [] },
   ) =>
     checker.check({
       method: 'POST',

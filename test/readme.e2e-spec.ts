@@ -17,6 +17,8 @@ const SECTIONS = [
   '## Follow-ups and lead scoring',
   '## Reports and lists',
   '## Auditing',
+  '## Personal data',
+  '## Provable history',
   '## Access: keys and roles',
 ];
 
@@ -69,7 +71,7 @@ describe('The README, verbatim', () => {
       // Every curl of the README must answer 2xx; each answer is kept for the checks below.
       `curl() { local body; body=$(command curl --fail-with-body "$@") || { printf 'FAILED: curl %s\\n%s\\n' "$*" "$body" >&2; return 1; }; printf '%s\\0%s\\0' "$*" "$body" >> ${transcript}; printf '%s' "$body"; }`,
       ...SECTIONS.map((heading) => runnable(shellBlocks(heading))),
-      'printf "\\nVARS LEAD=%s DEAL=%s LEAD2=%s DEAL2=%s PIPELINE=%s\\n" "$LEAD" "$DEAL" "$LEAD2" "$DEAL2" "$PIPELINE"',
+      'printf "\\nVARS LEAD=%s DEAL=%s LEAD2=%s DEAL2=%s PIPELINE=%s DUP=%s\\n" "$LEAD" "$DEAL" "$LEAD2" "$DEAL2" "$PIPELINE" "$DUP"',
     ]
       .join('\n')
       .replaceAll('localhost:3000', address);
@@ -97,6 +99,8 @@ describe('The README, verbatim', () => {
   afterAll(async () => {
     await stopService(service);
     rmSync(dir, { recursive: true, force: true });
+    // The keys live beside the data directory by default (DATA_DIR-keys).
+    rmSync(`${dir}-keys`, { recursive: true, force: true });
   });
 
   /** The JSON answer of the one README command whose arguments end with this. */
@@ -166,6 +170,44 @@ describe('The README, verbatim', () => {
       ['security_review', 60],
       ['legal_review', 80],
     ]);
+  });
+
+  it('finds the duplicate, masks it for the analyst, exports it and erases it', async () => {
+    const captured = answer('"email":"GRACE@Example.com","source":"web_form"}');
+    expect(captured['possibleDuplicates']).toEqual([vars['LEAD']]);
+    const sameEmail = answer(`email=grace@example.com&minPosition=${String(captured['position'])}`);
+    expect((sameEmail['items'] as { leadId: string }[]).map((l) => l.leadId).sort()).toEqual(
+      [vars['LEAD'], vars['DUP']].sort(),
+    );
+    expect(answer(`/leads/${vars['DUP']}`)).toMatchObject({ name: '***', email: '***', source: 'web_form' });
+    const exported = answer(`/leads/${vars['DUP']}/personal-data`);
+    expect(exported).toMatchObject({ leadId: vars['DUP'], erased: null });
+    expect(JSON.stringify(exported)).toContain('G. Hopper');
+    const erased = answer(`/leads/${vars['DUP']}?minPosition=${String(answer('ticket 4711"}')['position'])}`);
+    expect(erased).toMatchObject({
+      name: null,
+      email: null,
+      erased: { reason: 'the person asked for erasure, ticket 4711' },
+    });
+    const history = answer(`/leads/${vars['DUP']}/history`);
+    expect(history['integrity']).toEqual({ verified: true, brokenAt: null });
+    expect(JSON.stringify(history)).not.toContain('G. Hopper');
+    expect(JSON.stringify(await get(`/leads/${vars['LEAD']}`))).toContain('Grace Hopper');
+  });
+
+  it('signs tree heads and proves that the later log extends the earlier one', () => {
+    const heads = exchanges.filter(
+      (e) => e.args.endsWith('/audit/tree-head') || e.args.includes('tree-head?'),
+    );
+    expect(heads).toHaveLength(2);
+    const [then, now] = heads.map((e) => JSON.parse(e.body) as { treeSize: number; rootHash: string });
+    expect(now!.treeSize).toBeGreaterThan(then!.treeSize);
+    const consistency = answer(`consistency?from=${then!.treeSize}&to=${now!.treeSize}`);
+    expect(consistency['path']).toEqual(expect.arrayContaining([expect.stringMatching(/^[0-9a-f]{64}$/)]));
+    const inclusion = answer(`inclusion?position=1&treeSize=${now!.treeSize}`);
+    expect(inclusion).toMatchObject({ position: '1', treeSize: now!.treeSize });
+    const records = answer('/audit/records?after=0&limit=100');
+    expect(JSON.stringify(records)).not.toContain('Grace Hopper');
   });
 
   it('lists and reports what the examples promise', () => {

@@ -37,7 +37,7 @@ describe('npm run rebuild', () => {
         env: { ...process.env, DATA_DIR: dataDir },
       });
       expect(stdout).toMatch(
-        /rebuilt pipelines, lead-list, deal-list, pipeline, funnel, stages, forecast, losses, activities from 10 events/,
+        /rebuilt pipelines, lead-list, deal-list, pipeline, funnel, stages, forecast, losses, activities, merkle-tree, lead-emails from 10 events/,
       );
 
       t = await startApp(dataDir);

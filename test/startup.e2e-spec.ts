@@ -44,7 +44,9 @@ describe('Start-up and health', () => {
         }),
       ).rejects.toMatchObject({
         code: 1,
-        stderr: expect.stringMatching(/MongoDB read store cannot connect to mongodb:\/\/127\.0\.0\.1:1/),
+        stderr: expect.stringMatching(
+          /MongoDB (read|data key) store cannot connect to mongodb:\/\/127\.0\.0\.1:1/,
+        ),
       });
     } finally {
       removeDataDir(dataDir);

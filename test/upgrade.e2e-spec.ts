@@ -111,7 +111,11 @@ describe('Upgrading a data directory written by the previous version', () => {
       let call = t.http().post(request.path);
       for (const [name, value] of Object.entries(request.headers)) call = call.set(name, value);
       const retry = await call.send(request.body);
-      expect(retry.body).toEqual(request.answer);
+      // The same lead, revision and position; a capture's answer now also names possible duplicates.
+      expect(retry.body).toEqual({
+        ...(request.answer as object),
+        ...(request.path === '/leads' ? { possibleDuplicates: expect.any(Array) } : {}),
+      });
     }
     expect(await t.store.headPosition()).toBe(head);
   });

@@ -15,6 +15,7 @@ import { ProblemFilter } from './http/problem.filter';
 import { ReadGateModule } from './read-side/read-gate';
 import { LeadsModule } from './leads/leads.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { PersonalDataModule } from './personal-data/personal-data.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { ScoringModule } from './scoring/scoring.module';
 
@@ -34,6 +35,7 @@ export class AppModule {
         InteractionsModule,
         PipelinesModule,
         ScoringModule,
+        PersonalDataModule,
         AnalyticsModule,
         AuditModule,
         ObservabilityModule,

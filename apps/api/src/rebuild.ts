@@ -1,5 +1,5 @@
-import { inCurrentSchema, loadConfig, openEventStore, openReadStore } from '@app/application';
-import { PROJECTIONS, ProjectionRunner } from '@app/read-models';
+import { loadConfig, openLog, openReadStore, serviceProjections } from '@app/application';
+import { ProjectionRunner } from '@app/read-models';
 
 /**
  * npm run rebuild [-- name ...]: drops the read models (all, or the named projections) and builds them again
@@ -8,19 +8,19 @@ import { PROJECTIONS, ProjectionRunner } from '@app/read-models';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const names = process.argv.slice(2);
-  const unknown = names.filter((name) => !PROJECTIONS.some((p) => p.name === name));
+  const known = serviceProjections(() => '').map((p) => p.name);
+  const unknown = names.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
-    throw new Error(
-      `unknown projection ${unknown.join(', ')}; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`,
-    );
+    throw new Error(`unknown projection ${unknown.join(', ')}; known: ${known.join(', ')}`);
   }
-  const projections = names.length === 0 ? PROJECTIONS : PROJECTIONS.filter((p) => names.includes(p.name));
+  const log = await openLog(config, (message) => process.stderr.write(`${message}\n`));
+  const projections =
+    names.length === 0 ? log.projections : log.projections.filter((p) => names.includes(p.name));
 
-  const events = await openEventStore(config);
   const reads = await openReadStore(config);
   try {
-    // Projections fold events in the current schema, as the service reads them.
-    const runner = new ProjectionRunner(inCurrentSchema(events.store), reads.store, projections, {
+    // Projections fold events opened and in the current schema, as the service reads them.
+    const runner = new ProjectionRunner(log.current, reads.store, projections, {
       batchSize: 5000,
     });
     await runner.resetAll();
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await reads.close();
-    await events.close();
+    await log.close();
   }
 }
 

@@ -125,7 +125,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List deals, newest first, a page at a time; now or as of a past moment (asOf) */
+    /**
+     * List deals, newest first, a page at a time; now or as of a past moment (asOf)
+     * @description Keys of analysts, and service keys issued without personalData, see the title (the lead's personal data) as ***
+     */
     get: operations['listDeals'];
     put?: never;
     /** Create a deal for a qualified lead */
@@ -177,7 +180,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A deal's current state, or its state at a past moment (asOf) */
+    /**
+     * A deal's current state, or its state at a past moment (asOf)
+     * @description Keys of analysts, and service keys issued without personalData, see the title (the lead's personal data) as ***
+     */
     get: operations['getDeal'];
     put?: never;
     post?: never;
@@ -632,6 +638,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/leads/{leadId}/erase': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Erase a lead's personal data (crypto-shredding)
+     * @description Destroys the person's data key, appends LeadErased (with the reason, no personal data) and purges every read model. From then on no endpoint, history, as-of view, event stream page or export shows their name, email, phone, company or the title of their deal: they read null, and views say `erased: { at, reason }`. The log keeps every event (sealed), so its hashes and proofs still verify. The lead takes no more changes. A lead captured before personal data was sealed is refused (409 PERSONAL_DATA_NOT_SEALED) until the log is sealed with `npm run personal-data:seal`.
+     */
+    post: operations['eraseLead'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/leads/{leadId}/personal-data': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Everything the service holds about a person, as JSON (GDPR Art. 15 and 20) */
+    get: operations['getPersonalData'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/analytics/pipeline': {
     parameters: {
       query?: never;
@@ -726,6 +769,111 @@ export interface paths {
     };
     /** Verify the tamper-evidence chain of every stream, or of one */
     get: operations['verifyAudit'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit/public-key': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The Ed25519 public key that signs tree heads */
+    get: operations['getTreeHeadPublicKey'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit/tree-head': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The signed tree head of the log as it stands
+     * @description The last tree head signed, or a new one when the log grew since (tree heads are also signed at least every TREE_HEAD_INTERVAL_MS while it grows). With minPosition, the tree includes that position. Keep it: a consistency proof from it (or npm run audit:verify) later shows that the log still begins with exactly those events.
+     *
+     *     The Merkle tree follows RFC 9162 (section 2.1) with SHA-256: leaf hash = SHA-256(0x00 || leaf), node hash = SHA-256(0x01 || left || right), the empty tree SHA-256(""); the tree of n leaves is MTH(D[n]) of the RFC. Leaf i (from 0) is the (i + 1)-th event of the log in position order: on the embedded store, the event at position i + 1. The leaf is the UTF-8 encoding of the canonical JSON of the stored record { id, streamId, revision, type, data, metadata }, exactly as GET /audit/records answers it but without its position: no whitespace; the members of every object sorted by name (compared as UTF-16 code units), members whose value is undefined left out; arrays in their order; strings, numbers, true, false and null as JSON.stringify writes them. The record is the one the store holds: data in the schema it was written with, personal data sealed, metadata with its tamper-evidence hash; so erasing a person never changes a leaf.
+     */
+    get: operations['getTreeHead'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit/proof/inclusion': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Proof that an event is in the tree of a given size
+     * @description The leaf of the event at `position`, its index and the inclusion path (RFC 9162, 2.1.3) in the tree of `treeSize` leaves; verify it against the rootHash of the tree head of that size (section 2.1.3.2). 404 TREE_SIZE_NOT_REACHED when the tree is smaller than treeSize, POSITION_NOT_IN_TREE when no event at that position is among its leaves.
+     *
+     *     The Merkle tree follows RFC 9162 (section 2.1) with SHA-256: leaf hash = SHA-256(0x00 || leaf), node hash = SHA-256(0x01 || left || right), the empty tree SHA-256(""); the tree of n leaves is MTH(D[n]) of the RFC. Leaf i (from 0) is the (i + 1)-th event of the log in position order: on the embedded store, the event at position i + 1. The leaf is the UTF-8 encoding of the canonical JSON of the stored record { id, streamId, revision, type, data, metadata }, exactly as GET /audit/records answers it but without its position: no whitespace; the members of every object sorted by name (compared as UTF-16 code units), members whose value is undefined left out; arrays in their order; strings, numbers, true, false and null as JSON.stringify writes them. The record is the one the store holds: data in the schema it was written with, personal data sealed, metadata with its tamper-evidence hash; so erasing a person never changes a leaf.
+     */
+    get: operations['getInclusionProof'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit/proof/consistency': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Proof that the tree of one size begins the tree of a larger size
+     * @description The consistency proof (RFC 9162, 2.1.4) from the tree of `from` leaves to the tree of `to` leaves: verify it with the rootHash of both tree heads (section 2.1.4.2). 400 when from > to; 404 TREE_SIZE_NOT_REACHED when the tree is smaller than to.
+     *
+     *     The Merkle tree follows RFC 9162 (section 2.1) with SHA-256: leaf hash = SHA-256(0x00 || leaf), node hash = SHA-256(0x01 || left || right), the empty tree SHA-256(""); the tree of n leaves is MTH(D[n]) of the RFC. Leaf i (from 0) is the (i + 1)-th event of the log in position order: on the embedded store, the event at position i + 1. The leaf is the UTF-8 encoding of the canonical JSON of the stored record { id, streamId, revision, type, data, metadata }, exactly as GET /audit/records answers it but without its position: no whitespace; the members of every object sorted by name (compared as UTF-16 code units), members whose value is undefined left out; arrays in their order; strings, numbers, true, false and null as JSON.stringify writes them. The record is the one the store holds: data in the schema it was written with, personal data sealed, metadata with its tamper-evidence hash; so erasing a person never changes a leaf.
+     */
+    get: operations['getConsistencyProof'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit/records': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The log exactly as stored, page by page: what the leaves of the tree hash
+     * @description Each record as the store holds it (personal data sealed), in log order, with its position. Saved one record per line (JSON Lines), the whole log is what `npm run audit:verify -- --records <file>` checks against a tree head, without the service.
+     *
+     *     The Merkle tree follows RFC 9162 (section 2.1) with SHA-256: leaf hash = SHA-256(0x00 || leaf), node hash = SHA-256(0x01 || left || right), the empty tree SHA-256(""); the tree of n leaves is MTH(D[n]) of the RFC. Leaf i (from 0) is the (i + 1)-th event of the log in position order: on the embedded store, the event at position i + 1. The leaf is the UTF-8 encoding of the canonical JSON of the stored record { id, streamId, revision, type, data, metadata }, exactly as GET /audit/records answers it but without its position: no whitespace; the members of every object sorted by name (compared as UTF-16 code units), members whose value is undefined left out; arrays in their order; strings, numbers, true, false and null as JSON.stringify writes them. The record is the one the store holds: data in the schema it was written with, personal data sealed, metadata with its tamper-evidence hash; so erasing a person never changes a leaf.
+     */
+    get: operations['listStoredRecords'];
     put?: never;
     post?: never;
     delete?: never;
@@ -950,7 +1098,7 @@ export interface components {
        */
       tags?: string[];
     };
-    CommandResultDto: {
+    CaptureResultDto: {
       /** @description The id of the lead, deal (UUIDs) or pipeline (a slug) */
       id: string;
       /**
@@ -963,6 +1111,8 @@ export interface components {
        * @example 1042
        */
       position: string;
+      /** @description Other leads with the same email (trimmed, lower-case), as far as the read models have seen them: possible duplicates for a person to look at (the capture is not refused) */
+      possibleDuplicates: string[];
     };
     MoneyDto: {
       /**
@@ -990,6 +1140,20 @@ export interface components {
       /** @description The need the purchase answers */
       need?: string;
       note?: string;
+    };
+    CommandResultDto: {
+      /** @description The id of the lead, deal (UUIDs) or pipeline (a slug) */
+      id: string;
+      /**
+       * @description The stream revision after the command (also sent as ETag); -1 when a command on the default pipeline, still as built in, changed nothing
+       * @example 3
+       */
+      revision: number;
+      /**
+       * @description Global log position of the last event written (a string: it may exceed 2^53)
+       * @example 1042
+       */
+      position: string;
     };
     DisqualifyLeadDto: {
       /** @enum {string} */
@@ -1051,14 +1215,27 @@ export interface components {
       /** @description Who should do it; null: nobody yet */
       assignee: string | null;
     };
+    ErasureView: {
+      /**
+       * Format: date-time
+       * @description When the personal data was erased
+       */
+      at: string;
+      /** @description Why, as the admin who erased it gave it */
+      reason: string;
+    };
     LeadView: {
       /** Format: uuid */
       leadId: string;
       /** @enum {string} */
       status: 'captured' | 'qualified' | 'disqualified';
-      name: string;
-      email: string;
+      /** @description Personal data: masked (***) for keys that may not see it; null once erased. */
+      name: string | null;
+      /** @description Personal data: masked (***) for keys that may not see it; null once erased. */
+      email: string | null;
+      /** @description Personal data: masked (***) for keys that may not see it; null once erased. */
       company: string | null;
+      /** @description Personal data: masked (***) for keys that may not see it; null once erased. */
       phone: string | null;
       source: string;
       campaign: string | null;
@@ -1077,6 +1254,8 @@ export interface components {
       lastActivityAt: string | null;
       /** @description The open activity due first (ties by activityId); null when none is open */
       nextActivity: components['schemas']['NextActivityView'] | null;
+      /** @description When and why the person's data was erased (POST /leads/{leadId}/erase); null while it is held */
+      erased: components['schemas']['ErasureView'] | null;
       /** @description Revision of the lead stream; also the ETag */
       revision: number;
       /** @description The lead's score at the moment shown (now, asOf, or a list's moment), by the rule set in effect; GET /leads/{leadId}/score explains it */
@@ -1135,9 +1314,13 @@ export interface components {
       leadId: string;
       /** @enum {string} */
       status: 'captured' | 'qualified' | 'disqualified';
-      name: string;
-      email: string;
+      /** @description Personal data: masked (***) for keys that may not see it; null once erased. */
+      name: string | null;
+      /** @description Personal data: masked (***) for keys that may not see it; null once erased. */
+      email: string | null;
+      /** @description Personal data: masked (***) for keys that may not see it; null once erased. */
       company: string | null;
+      /** @description Personal data: masked (***) for keys that may not see it; null once erased. */
       phone: string | null;
       source: string;
       campaign: string | null;
@@ -1156,6 +1339,8 @@ export interface components {
       lastActivityAt: string | null;
       /** @description The open activity due first (ties by activityId); null when none is open */
       nextActivity: components['schemas']['NextActivityView'] | null;
+      /** @description When and why the person's data was erased (POST /leads/{leadId}/erase); null while it is held */
+      erased: components['schemas']['ErasureView'] | null;
       /** @description Revision of the lead stream; also the ETag */
       revision: number;
     };
@@ -1291,7 +1476,8 @@ export interface components {
        * @example default
        */
       pipelineId: string;
-      title: string;
+      /** @description The lead's personal data: masked (***) for keys that may not see it; null once the lead is erased */
+      title: string | null;
       value: components['schemas']['MoneyDto'];
       /** @description A stage of the deal's pipeline (the one it closed in, once closed) */
       stage: string;
@@ -1676,6 +1862,39 @@ export interface components {
        */
       at: string;
     };
+    EraseLeadDto: {
+      /**
+       * @description Why the data is erased, kept in the log (no personal data here: it stays readable)
+       * @example the person asked for erasure (GDPR Art. 17), ticket 4711
+       */
+      reason: string;
+    };
+    PersonalDataEventView: {
+      /** @example lead-0b4a4c6e-2d3f-4a57-9b8e-1f2a3b4c5d6e */
+      streamId: string;
+      revision: number;
+      /** @description Global log position */
+      position: string;
+      type: string;
+      /** @description When it happened (empty when the event does not say) */
+      occurredAt: string;
+      /** @description Who recorded it */
+      actor: string | null;
+      /** @description The event's data with the personal fields opened (null once erased, with `erased`) */
+      data: {
+        [key: string]: unknown;
+      };
+    };
+    PersonalDataView: {
+      /** Format: uuid */
+      leadId: string;
+      /** Format: date-time */
+      exportedAt: string;
+      /** @description When and why the data was erased */
+      erased: components['schemas']['ErasureView'] | null;
+      /** @description Every event of the lead's stream and of its deal's, in order: all the service holds about the person */
+      events: components['schemas']['PersonalDataEventView'][];
+    };
     WeightedValueView: {
       /** @example EUR */
       currency: string;
@@ -1921,6 +2140,115 @@ export interface components {
       broken: components['schemas']['BrokenLinkView'][];
       /** @description Gaps in the positions of a log that has none by design (the embedded store): events removed outright */
       missingPositions: components['schemas']['MissingPositionsView'][];
+    };
+    PublicKeyView: {
+      /**
+       * @description The signature algorithm of tree heads
+       * @enum {string}
+       */
+      algorithm: 'Ed25519';
+      /**
+       * @description SHA-256 (hex) of the public key's SubjectPublicKeyInfo DER: tree heads name it
+       * @example 5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328
+       */
+      keyId: string;
+      /**
+       * @description The public key, PEM (SubjectPublicKeyInfo): save it to a file for npm run audit:verify
+       * @example -----BEGIN PUBLIC KEY-----
+       *     MCowBQYDK2VwAyEA...
+       *     -----END PUBLIC KEY-----
+       */
+      pem: string;
+    };
+    TreeHeadView: {
+      /**
+       * @description Leaves in the tree: the first treeSize events of the log
+       * @example 1042
+       */
+      treeSize: number;
+      /**
+       * @description The root of the tree of those leaves (hex)
+       * @example 5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328
+       */
+      rootHash: string;
+      /**
+       * Format: date-time
+       * @description When the tree head was signed
+       */
+      timestamp: string;
+      /** @description Ed25519 signature (base64) over four lines of UTF-8 text, each ended by a line feed: "sales-pipeline tree head v1", the tree size in decimal, the root hash in lowercase hex, the timestamp as written here */
+      signature: string;
+      /**
+       * @description The key that signed it (GET /audit/public-key)
+       * @example 5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328
+       */
+      keyId: string;
+    };
+    InclusionProofView: {
+      /**
+       * @description The log position of the event
+       * @example 1042
+       */
+      position: string;
+      /**
+       * @description The size of the tree the proof is for
+       * @example 1042
+       */
+      treeSize: number;
+      /** @description The event's leaf index in the tree */
+      leafIndex: number;
+      /**
+       * @description The event's leaf hash
+       * @example 5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328
+       */
+      leafHash: string;
+      /** @description The inclusion path (RFC 9162, 2.1.3.1), from the leaf up; verify it as section 2.1.3.2 says */
+      path: string[];
+    };
+    ConsistencyProofView: {
+      /**
+       * @description The size of the earlier tree
+       * @example 1042
+       */
+      from: number;
+      /**
+       * @description The size of the later tree
+       * @example 1042
+       */
+      to: number;
+      /** @description The consistency proof (RFC 9162, 2.1.4.1), empty when from = to; verify it as section 2.1.4.2 says */
+      path: string[];
+    };
+    StoredRecordView: {
+      /**
+       * @description Global log position (not part of the leaf)
+       * @example 1042
+       */
+      position: string;
+      /** Format: uuid */
+      id: string;
+      /** @example deal-0b6f4e3c-2f0e-4b8e-9a51-6f1d1b7c2a10 */
+      streamId: string;
+      revision: number;
+      /** @example DealWon */
+      type: string;
+      /** @description As stored: personal data sealed */
+      data: {
+        [key: string]: unknown;
+      };
+      /** @description As stored, with its chain hash */
+      metadata: {
+        [key: string]: unknown;
+      };
+    };
+    StoredRecordPageView: {
+      /** @description In log order */
+      records: components['schemas']['StoredRecordView'][];
+      /**
+       * @description Pass it as `after` for the next page; the end of the log is reached when it no longer moves
+       * @example 1042
+       */
+      nextAfter: string;
     };
     EventStoreCheckView: {
       /** @enum {string} */
@@ -2181,8 +2509,10 @@ export interface components {
         | 'LAST_ACTIVE_STAGE'
         | 'LAST_ADMIN_KEY'
         | 'LEAD_ALREADY_DISQUALIFIED'
+        | 'LEAD_ALREADY_ERASED'
         | 'LEAD_ALREADY_EXISTS'
         | 'LEAD_ALREADY_QUALIFIED'
+        | 'LEAD_ERASED'
         | 'LEAD_NOT_DISQUALIFIED'
         | 'LEAD_NOT_FOUND'
         | 'LEAD_NOT_QUALIFIED'
@@ -2195,8 +2525,10 @@ export interface components {
         | 'NO_ACTIVE_STAGE'
         | 'NO_ROLES'
         | 'ON_BEHALF_NOT_ALLOWED'
+        | 'PERSONAL_DATA_NOT_SEALED'
         | 'PIPELINE_ALREADY_EXISTS'
         | 'PIPELINE_NOT_FOUND'
+        | 'POSITION_NOT_IN_TREE'
         | 'RATE_LIMITED'
         | 'REQUEST_TIMEOUT'
         | 'REQUIRED_FIELD'
@@ -2217,6 +2549,7 @@ export interface components {
         | 'TOO_MANY_STREAMS'
         | 'TOO_MANY_STREAMS_FOR_KEY'
         | 'TOO_MANY_TAGS'
+        | 'TREE_SIZE_NOT_REACHED'
         | 'UNAUTHENTICATED'
         | 'UNAVAILABLE'
         | 'UNHEALTHY'
@@ -2267,6 +2600,8 @@ export interface operations {
         tag?: string;
         /** @description Leads of this owner */
         owner?: string;
+        /** @description Leads with this email (trimmed, lower-case: duplicate detection), newest first, on one page; the other filters narrow it. Matched on a keyed digest of the address: the service keeps no index of addresses. */
+        email?: string;
         /** @description Only leads whose score at the list's moment is at least this */
         minScore?: number;
         /** @description Only leads in this band at the list's moment, by the thresholds of the lead list's rule set */
@@ -2398,7 +2733,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['CommandResultDto'];
+          'application/json': components['schemas']['CaptureResultDto'];
         };
       };
       /** @description Malformed JSON, a missing, invalid or unknown field, or a bad header */
@@ -8842,6 +9177,295 @@ export interface operations {
       };
     };
   };
+  eraseLead: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The person a service key issued with actOnBehalf acts for, recorded beside the key (403 for other keys). X-Actor is ignored: the actor is the API key. */
+        'X-On-Behalf-Of'?: string;
+        /** @description The revision you read ("3"): write only if it is still current */
+        'If-Match'?: string;
+        /** @description A retry with the same key and body returns the first answer */
+        'Idempotency-Key'?: string;
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path: {
+        leadId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EraseLeadDto'];
+      };
+    };
+    responses: {
+      /** @description The personal data is erased */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommandResultDto'];
+        };
+      };
+      /** @description Malformed JSON, a missing, invalid or unknown field, or a bad header */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown lead, deal or pipeline, or a stage named in the path */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body did not arrive within REQUEST_TIMEOUT_MS (REQUEST_TIMEOUT) */
+      408: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The rules forbid the command in the current state (the code says which rule) */
+      409: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match does not match the current revision */
+      412: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body larger than the limit */
+      413: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A path parameter longer than any id or name (FST_ERR_MAX_PARAM_LENGTH) */
+      414: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Idempotency-Key reused with a different request */
+      422: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPersonalData: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path: {
+        leadId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The person's data, and whether it was erased */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PersonalDataView'];
+        };
+      };
+      /** @description A bad parameter */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown lead, deal or pipeline */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A path parameter longer than any id or name (FST_ERR_MAX_PARAM_LENGTH) */
+      414: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getPipelineReport: {
     parameters: {
       query?: {
@@ -9440,6 +10064,482 @@ export interface operations {
       };
       /** @description Unknown lead, deal or pipeline */
       404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getTreeHeadPublicKey: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The key as PEM, and its id as tree heads name it */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublicKeyView'];
+        };
+      };
+      /** @description A malformed URL or X-Correlation-Id header */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (ROLE_REQUIRED names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getTreeHead: {
+    parameters: {
+      query?: {
+        /** @description Answer only once the read models include this log position (read-your-writes); also X-Min-Position */
+        minPosition?: string;
+      };
+      header?: {
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A signed tree head */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TreeHeadView'];
+        };
+      };
+      /** @description A bad, missing or unknown parameter (errors names it) */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (ROLE_REQUIRED names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getInclusionProof: {
+    parameters: {
+      query: {
+        /** @description Answer only once the read models include this log position (read-your-writes); also X-Min-Position */
+        minPosition?: string;
+        /** @description The log position of the event */
+        position: string;
+        /** @description The size of the tree to prove it in: the treeSize of a tree head you hold */
+        treeSize: number;
+      };
+      header?: {
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The inclusion proof */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InclusionProofView'];
+        };
+      };
+      /** @description A bad, missing or unknown parameter (errors names it) */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (ROLE_REQUIRED names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description TREE_SIZE_NOT_REACHED: no tree of treeSize yet; POSITION_NOT_IN_TREE: no such event in that tree */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getConsistencyProof: {
+    parameters: {
+      query: {
+        /** @description Answer only once the read models include this log position (read-your-writes); also X-Min-Position */
+        minPosition?: string;
+        /** @description The size of the earlier tree: the treeSize of the tree head you held */
+        from: number;
+        /** @description The size of the later tree, at least from: the treeSize of a newer tree head */
+        to: number;
+      };
+      header?: {
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The consistency proof */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsistencyProofView'];
+        };
+      };
+      /** @description A bad, missing or unknown parameter (errors names it) */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (ROLE_REQUIRED names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description TREE_SIZE_NOT_REACHED: no tree of `to` leaves yet */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listStoredRecords: {
+    parameters: {
+      query?: {
+        /** @description Records strictly after this log position (nextAfter of the previous page); from the start without it */
+        after?: string;
+        limit?: number;
+      };
+      header?: {
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of stored records */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StoredRecordPageView'];
+        };
+      };
+      /** @description A bad, missing or unknown parameter (errors names it) */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (ROLE_REQUIRED names them) */
+      403: {
         headers: {
           'X-Correlation-Id': components['headers']['CorrelationId'];
           [name: string]: unknown;

@@ -38,6 +38,8 @@ export async function buildOpenApiDocument(): Promise<OpenAPI3> {
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+    // The keys live beside the data directory by default (DATA_DIR-keys).
+    rmSync(`${dataDir}-keys`, { recursive: true, force: true });
   }
 }
 

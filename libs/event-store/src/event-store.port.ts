@@ -105,6 +105,11 @@ export abstract class EventStore {
   /** Reads the global log in position order, in batches. */
   abstract readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
 
+  /** The store a layer (upcasting, sealing) reads and writes through; undefined for an adapter. */
+  get beneath(): EventStore | undefined {
+    return undefined;
+  }
+
   /** The position of the last event in the log (START when the log is empty). */
   abstract headPosition(): Promise<Position>;
 

@@ -8,3 +8,4 @@ export * from './sqlite/sqlite-event-store';
 export * from './eventstoredb/eventstoredb-event-store';
 export * from './upcasting-event-store';
 export * from './idempotency';
+export * from './merkle';

@@ -18,6 +18,9 @@ import {
  */
 export class UpcastingEventStore extends EventStore {
   readonly gaplessPositions: boolean;
+  override get beneath(): EventStore {
+    return this.stored;
+  }
 
   constructor(
     readonly stored: EventStore,
@@ -67,6 +70,9 @@ export class UpcastingEventStore extends EventStore {
   }
 }
 
-/** The store as written, beneath any upcasting. */
-export const storedEventsOf = (store: EventStore): EventStore =>
-  store instanceof UpcastingEventStore ? store.stored : store;
+/** The adapter at the bottom of a stack of layers (upcasting, sealing), which each name theirs as `beneath`. */
+export function storedEventsOf(store: EventStore): EventStore {
+  let bottom = store;
+  while (bottom.beneath) bottom = bottom.beneath;
+  return bottom;
+}

@@ -17,6 +17,11 @@ export interface ProjectionRunnerOptions {
    */
   readonly busyLingerMs?: number;
   readonly onError?: (error: unknown) => void;
+  /**
+   * Events that purge data from the read models (an erasure): once a batch holding one is committed, the store
+   * is scrubbed (ReadStore.scrub), so that what the documents no longer hold is gone from the store's files too.
+   */
+  readonly scrubsAfter?: (event: RecordedEvent) => boolean;
 }
 
 export interface ProjectionStatus {
@@ -183,6 +188,8 @@ export class ProjectionRunner {
       return batch.length;
     }
     for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.name, checkpoint.position);
+    const { scrubsAfter } = this.options;
+    if (scrubsAfter && batch.some(scrubsAfter)) await this.store.scrub();
     for (const replacement of replacements) await this.replace(replacement);
     this.waiters.reached(this.lowestCheckpoint());
     return batch.length;

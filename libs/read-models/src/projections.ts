@@ -7,6 +7,7 @@ import { pipelineProjection } from './pipeline';
 import { pipelinesProjection } from './pipelines';
 import { forecastProjection } from './forecast';
 import { lossesProjection } from './losses';
+import { merkleTreeProjection } from './merkle';
 import { stagesProjection } from './stages';
 
 /** Every read model the service keeps. */
@@ -20,4 +21,5 @@ export const PROJECTIONS: readonly Projection[] = [
   forecastProjection,
   lossesProjection,
   activitiesProjection,
+  merkleTreeProjection,
 ];

@@ -65,6 +65,15 @@ export abstract class ReadStore implements DocumentReader {
   /** Drops a projection's documents and checkpoint, so that it is rebuilt from the start of the log. */
   abstract reset(projection: Pick<Projection, 'name' | 'collections'>): Promise<void>;
 
+  /**
+   * Makes what commits deleted or overwrote unrecoverable from the store's own files (an erasure purged a
+   * person): the embedded store zeroes freed space (secure_delete) and folds its write-ahead log back and
+   * empties it. A store whose engine keeps no such copies within reach does nothing.
+   */
+  scrub(): Promise<void> {
+    return Promise.resolve();
+  }
+
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
 }

@@ -15,7 +15,8 @@ export type Access =
   | 'audit'
   | 'events'
   | 'metrics'
-  | 'keys';
+  | 'keys'
+  | 'privacy';
 
 interface Rule {
   readonly roles: readonly Role[];
@@ -34,6 +35,8 @@ export const ACCESS_MATRIX: Readonly<Record<Access, Rule>> = {
   events: { roles: ['admin', 'auditor', 'service'] },
   metrics: { roles: ['admin', 'service'] },
   keys: { roles: ['admin'] },
+  /** A person's rights over their data: erasure and export. */
+  privacy: { roles: ['admin'] },
 };
 
 /** Whether the principal may do what a route does. */

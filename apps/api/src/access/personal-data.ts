@@ -1,3 +1,4 @@
+import { personalFieldsOf } from '@app/domain';
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { type Observable, map } from 'rxjs';
@@ -6,26 +7,28 @@ import { seesPersonalData } from './access-policy';
 /** What a masked personal field reads: the field is there, its value is not shown. */
 export const MASKED = '***';
 
-/** The personal fields of a lead: who the person is and how to reach them. */
-const PERSONAL_FIELDS = ['name', 'email', 'phone', 'company'] as const;
-const isPersonal = (field: unknown): boolean => (PERSONAL_FIELDS as readonly unknown[]).includes(field);
+/**
+ * The personal fields of the views: who the person is and how to reach them, and a deal's title (made from
+ * them). The events' are the domain's personalFieldsOf.
+ */
+const PERSONAL_FIELDS = ['name', 'email', 'phone', 'company', 'title'] as const;
 
 const mask = (value: unknown): unknown => (value === null || value === undefined ? value : MASKED);
 
-/** A lead view (or any object with a lead's personal fields) with those fields masked. */
+/** A lead or deal view (or any object with a lead's personal fields) with those fields masked. */
 export function maskedLead<T extends object>(lead: T): T {
   const copy = { ...lead } as Record<string, unknown>;
   for (const field of PERSONAL_FIELDS) if (field in copy) copy[field] = mask(copy[field]);
   return copy as T;
 }
 
-/** An event's data with the personal fields it carries masked: the capture, and corrections of contact fields. */
+/** An event's data with the personal fields it carries masked (the domain's personalFieldsOf). */
 export function maskedEventData(type: string, data: Record<string, unknown>): Record<string, unknown> {
-  if (type === 'LeadCaptured') return maskedLead(data);
-  if (type === 'LeadContactCorrected' && isPersonal(data['field'])) {
-    return { ...data, from: mask(data['from']), to: mask(data['to']) };
-  }
-  return data;
+  const personal = personalFieldsOf({ type, data });
+  if (!personal) return data;
+  const copy = { ...data };
+  for (const field of personal.fields) if (field in copy) copy[field] = mask(copy[field]);
+  return copy;
 }
 
 /** Whether the request's key is shown personal fields in clear. */
@@ -33,8 +36,8 @@ export const showsPersonalData = (request: FastifyRequest): boolean =>
   request.principal !== null && seesPersonalData(request.principal);
 
 /**
- * Masks the personal fields of the leads a route answers (one view, or a page of them) for keys that may not
- * see them: analysts, and service keys issued without personalData.
+ * Masks the personal fields of the leads or deals a route answers (one view, or a page of them) for keys that
+ * may not see them: analysts, and service keys issued without personalData.
  */
 @Injectable()
 export class MaskPersonalData implements NestInterceptor {

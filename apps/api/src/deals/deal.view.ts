@@ -13,7 +13,13 @@ export class DealView {
   @ApiProperty({ format: 'uuid' }) leadId!: string;
   @ApiProperty({ description: 'The pipeline the deal is worked in', example: 'default' })
   pipelineId!: string;
-  @ApiProperty() title!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "The lead's personal data: masked (***) for keys that may not see it; null once the lead is erased",
+  })
+  title!: string | null;
   @ApiProperty({ type: MoneyDto }) value!: MoneyDto;
   @ApiProperty({ description: "A stage of the deal's pipeline (the one it closed in, once closed)" })
   stage!: string;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandMeta } from '@app/application';
@@ -30,6 +30,7 @@ import { GetDealQuery } from './queries/get-deal.query';
 import { DealHistory } from './deal-history.view';
 import { ListDealsQuery } from './queries/list-deals.query';
 import { Allow } from '../access/access-policy';
+import { MaskPersonalData } from '../access/personal-data';
 
 @ApiTags('deals')
 @Controller('deals')
@@ -173,8 +174,11 @@ export class DealsController {
   @ApiOperation({
     operationId: 'listDeals',
     summary: 'List deals, newest first, a page at a time; now or as of a past moment (asOf)',
+    description:
+      "Keys of analysts, and service keys issued without personalData, see the title (the lead's personal data) as ***",
   })
   @Allow('reads', { asOf: 'histories' })
+  @UseInterceptors(MaskPersonalData)
   @QueryDocs()
   @ApiOkResponse({
     type: DealPageView,
@@ -206,8 +210,11 @@ export class DealsController {
   @ApiOperation({
     operationId: 'getDeal',
     summary: "A deal's current state, or its state at a past moment (asOf)",
+    description:
+      "Keys of analysts, and service keys issued without personalData, see the title (the lead's personal data) as ***",
   })
   @Allow('reads', { asOf: 'histories' })
+  @UseInterceptors(MaskPersonalData)
   @QueryDocs()
   @ApiOkResponse({ type: DealView, description: "The deal's current state; ETag holds its revision" })
   get(@Param('dealId', UuidPipe) dealId: string, @Query() query: AsOfQueryDto) {

@@ -75,6 +75,8 @@ describe('EventStreamConnection', () => {
     await store.close();
     db.close();
     rmSync(dir, { recursive: true, force: true });
+    // The keys live beside the data directory by default (DATA_DIR-keys).
+    rmSync(`${dir}-keys`, { recursive: true, force: true });
   });
 
   const append = async (count: number) => {

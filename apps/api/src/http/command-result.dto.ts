@@ -22,3 +22,13 @@ export class CommandResultDto implements CommandResult {
   })
   position!: string;
 }
+
+export class CaptureResultDto extends CommandResultDto {
+  @ApiProperty({
+    type: [String],
+    description:
+      'Other leads with the same email (trimmed, lower-case), as far as the read models have seen them: ' +
+      'possible duplicates for a person to look at (the capture is not refused)',
+  })
+  possibleDuplicates!: string[];
+}

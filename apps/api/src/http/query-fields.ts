@@ -78,6 +78,14 @@ export class ListLeadsQueryDto extends PageQueryDto {
   @Text(200, { optional: true, description: 'Leads of this owner' })
   owner?: string;
 
+  @Text(320, {
+    optional: true,
+    description:
+      'Leads with this email (trimmed, lower-case: duplicate detection), newest first, on one page; the other ' +
+      'filters narrow it. Matched on a keyed digest of the address: the service keeps no index of addresses.',
+  })
+  email?: string;
+
   @ApiProperty({
     type: 'integer',
     required: false,

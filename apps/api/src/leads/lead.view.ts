@@ -17,6 +17,13 @@ class QualificationView {
   @ApiProperty({ format: 'date-time' }) qualifiedAt!: string;
 }
 
+export class ErasureView {
+  @ApiProperty({ format: 'date-time', description: 'When the personal data was erased' }) at!: string;
+  @ApiProperty({ description: 'Why, as the admin who erased it gave it' }) reason!: string;
+}
+
+const PERSONAL = 'Personal data: masked (***) for keys that may not see it; null once erased.';
+
 class DisqualificationView {
   @ApiProperty() reason!: string;
   @ApiProperty({ type: String, nullable: true }) note!: string | null;
@@ -26,10 +33,10 @@ class DisqualificationView {
 export class LeadView {
   @ApiProperty({ format: 'uuid' }) leadId!: string;
   @ApiProperty({ enum: ['captured', 'qualified', 'disqualified'] }) status!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() email!: string;
-  @ApiProperty({ type: String, nullable: true }) company!: string | null;
-  @ApiProperty({ type: String, nullable: true }) phone!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: PERSONAL }) name!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: PERSONAL }) email!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: PERSONAL }) company!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: PERSONAL }) phone!: string | null;
   @ApiProperty() source!: string;
   @ApiProperty({ type: String, nullable: true }) campaign!: string | null;
   @ApiProperty({ type: String, nullable: true }) interest!: string | null;
@@ -40,6 +47,13 @@ export class LeadView {
   @ApiProperty({ type: DisqualificationView, nullable: true }) disqualification!: DisqualificationView | null;
   @ApiProperty(LAST_ACTIVITY_AT) lastActivityAt!: string | null;
   @ApiProperty(NEXT_ACTIVITY) nextActivity!: NextActivityView | null;
+  @ApiProperty({
+    type: ErasureView,
+    nullable: true,
+    description:
+      "When and why the person's data was erased (POST /leads/{leadId}/erase); null while it is held",
+  })
+  erased!: ErasureView | null;
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Revision of the lead stream; also the ETag' })
   revision!: number;
   @ApiProperty({
@@ -86,6 +100,7 @@ export const toLeadView = (lead: CapturedLead, revision: number): LeadStateView 
   qualification: lead.qualification,
   disqualification: lead.disqualification,
   ...followUpsOf(lead.interactions),
+  erased: lead.erased,
   revision,
 });
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseIntercep
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandMeta } from '@app/application';
-import { CommandResultDto } from '../http/command-result.dto';
+import { CaptureResultDto, CommandResultDto } from '../http/command-result.dto';
 import { CommandDocs, QueryDocs } from '../http/openapi-docs';
 import { MinPosition } from '../http/min-position.decorator';
 import { ListLeadsQueryDto, AsOfQueryDto, ReadQueryDto, toMoment } from '../http/query-fields';
@@ -42,7 +42,7 @@ export class LeadsController {
   })
   @Allow('commands')
   @CommandDocs()
-  @ApiCreatedResponse({ type: CommandResultDto, description: 'The lead was captured' })
+  @ApiCreatedResponse({ type: CaptureResultDto, description: 'The lead was captured' })
   capture(@Body() body: CaptureLeadDto, @RequestMeta() meta: CommandMeta) {
     return this.commands.execute(new CaptureLeadCommand(body, meta));
   }

@@ -30,6 +30,8 @@ describe('CommandMetrics', () => {
     await store.close();
     db.close();
     rmSync(dir, { recursive: true, force: true });
+    // The keys live beside the data directory by default (DATA_DIR-keys).
+    rmSync(`${dir}-keys`, { recursive: true, force: true });
   });
 
   const meta = (expectedRevision?: number) => ({

@@ -1,4 +1,4 @@
-import { CommandObserver, STORED_EVENTS } from '@app/application';
+import { CommandObserver, SEALED_EVENTS } from '@app/application';
 import { EventStore, SqliteEventStore, type Unsubscribe } from '@app/event-store';
 import {
   Global,
@@ -27,7 +27,7 @@ class MetricsWiring implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly metrics: Metrics,
-    @Inject(STORED_EVENTS) private readonly store: EventStore,
+    @Inject(SEALED_EVENTS) private readonly store: EventStore,
     private readonly lag: ReadSideLagMeter,
     private readonly moduleRef: ModuleRef,
   ) {}

@@ -1,4 +1,4 @@
-import { ProjectionProgress, STORED_EVENTS } from '@app/application';
+import { ProjectionProgress, SEALED_EVENTS } from '@app/application';
 import { EventStore, type Position } from '@app/event-store';
 import { Inject, Injectable } from '@nestjs/common';
 
@@ -22,7 +22,7 @@ export interface ReadSideLag {
 @Injectable()
 export class ReadSideLagMeter {
   constructor(
-    @Inject(STORED_EVENTS) private readonly store: EventStore,
+    @Inject(SEALED_EVENTS) private readonly store: EventStore,
     private readonly progress: ProjectionProgress,
   ) {}
 

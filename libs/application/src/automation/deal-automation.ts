@@ -27,6 +27,8 @@ export class DealAutomation implements ConsumerHandler {
     const qualified = event.data as unknown as LeadQualifiedData;
     const { state: lead } = await this.loader.load(leadStream(qualified.leadId), leadDecider);
     if (lead.status === 'none') return undefined;
+    // The person asked to be forgotten before the deal was made: a title is theirs, and nothing can seal it.
+    if (lead.erased || lead.name === null) return undefined;
     try {
       const created = await this.deals.create(
         {

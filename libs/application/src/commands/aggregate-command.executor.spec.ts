@@ -65,7 +65,7 @@ describe('AggregateCommandExecutor', () => {
       decider: leadDecider,
       command: (now, state) => ({
         type: 'UpdateLead' as const,
-        data: { leadId, name: state.status === 'none' ? 'x' : state.name },
+        data: { leadId, name: state.status === 'none' ? 'x' : (state.name ?? 'x') },
         metadata: { now },
       }),
       meta: { actor: 'test', correlationId: randomUUID(), commandId: randomUUID() },

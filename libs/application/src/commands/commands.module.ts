@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DealCommands } from '../use-cases/deal-commands';
 import { InteractionCommands } from '../use-cases/interactions';
 import { LeadCommands } from '../use-cases/lead-commands';
+import { PersonalDataCommands } from '../use-cases/personal-data';
 import { PipelineCommands } from '../use-cases/pipeline-commands';
 import { ScoringCommands } from '../use-cases/scoring-commands';
 import { AggregateCommandExecutor } from './aggregate-command.executor';
@@ -19,6 +20,7 @@ import { KeyedIds } from './keyed-ids';
     InteractionCommands,
     PipelineCommands,
     ScoringCommands,
+    PersonalDataCommands,
   ],
   exports: [
     AggregateCommandExecutor,
@@ -28,6 +30,7 @@ import { KeyedIds } from './keyed-ids';
     InteractionCommands,
     PipelineCommands,
     ScoringCommands,
+    PersonalDataCommands,
   ],
 })
 export class CommandsModule {}

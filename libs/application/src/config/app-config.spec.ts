@@ -41,9 +41,9 @@ describe('loadConfig', () => {
       signingKeyFile: resolve('var/pipeline-keys/signing.key'),
     });
     expect(loadConfig({ MASTER_KEY_FILE: '/secrets/master.key' }).masterKeyFile).toBe('/secrets/master.key');
-    expect(() => loadConfig({ DATA_DIR: 'var/pipeline', SIGNING_KEY_FILE: 'var/pipeline/signing.key' })).toThrow(
-      /SIGNING_KEY_FILE must be outside the data directory/,
-    );
+    expect(() =>
+      loadConfig({ DATA_DIR: 'var/pipeline', SIGNING_KEY_FILE: 'var/pipeline/signing.key' }),
+    ).toThrow(/SIGNING_KEY_FILE must be outside the data directory/);
   });
 
   it('honours PORT and DATA_DIR', () => {

@@ -10,15 +10,22 @@ import {
   leadStream,
 } from '@app/domain';
 import { timeOrderedUuid } from '@app/event-store';
-import { Injectable } from '@nestjs/common';
+import { ReadStore, leadIdsWithEmailDigest } from '@app/read-models';
+import { Inject, Injectable } from '@nestjs/common';
 import { AggregateCommandExecutor } from '../commands/aggregate-command.executor';
 import type { CommandMeta, CommandResult } from '../commands/command-meta';
 import { KeyedIds } from '../commands/keyed-ids';
+import { EMAIL_DIGEST } from '../storage/storage.module';
 
 /** Namespace of lead ids derived from idempotency keys, so that a keyed retry captures the same lead. */
 const LEAD_FROM_KEY_NAMESPACE = '8e0f4b2a-3c71-4d95-a6e8-0b9d2c7f5a13';
 
 type Input<C extends LeadCommand> = Omit<C['data'], 'leadId'>;
+
+/** A capture's answer: and the leads already known with the same email, for a person to look at. */
+export interface CaptureResult extends CommandResult {
+  readonly possibleDuplicates: string[];
+}
 
 /** The lead use cases: capture, verdicts, corrections, reactivation, notes and activities. */
 @Injectable()
@@ -26,9 +33,18 @@ export class LeadCommands {
   constructor(
     private readonly executor: AggregateCommandExecutor,
     private readonly earlier: KeyedIds,
+    private readonly reads: ReadStore,
+    @Inject(EMAIL_DIGEST) private readonly emailDigest: (email: string) => string,
   ) {}
 
-  async capture(input: Input<CaptureLead> & { readonly leadId?: string }, meta: CommandMeta) {
+  /**
+   * Captures the lead, and names the other leads with the same email (normalised) as far as the read models
+   * have seen them: a duplicate is for a person to judge, so it is not refused.
+   */
+  async capture(
+    input: Input<CaptureLead> & { readonly leadId?: string },
+    meta: CommandMeta,
+  ): Promise<CaptureResult> {
     // A lead id made up here names a stream that cannot exist yet: append without reading it first.
     const fresh = input.leadId === undefined && meta.idempotency === undefined;
     const leadId = (
@@ -37,7 +53,14 @@ export class LeadCommands {
         ? await this.earlier.idFromKey(LEAD_FROM_KEY_NAMESPACE, meta.idempotency, leadStream)
         : timeOrderedUuid())
     ).toLowerCase();
-    return this.execute(leadId, meta, { type: 'CaptureLead', data: { ...input, leadId } }, fresh);
+    const result = await this.execute(
+      leadId,
+      meta,
+      { type: 'CaptureLead', data: { ...input, leadId } },
+      fresh,
+    );
+    const sameEmail = await leadIdsWithEmailDigest(this.reads, this.emailDigest(input.email));
+    return { ...result, possibleDuplicates: sameEmail.filter((id) => id !== result.id) };
   }
 
   qualify(leadId: string, input: Input<QualifyLead>, meta: CommandMeta) {

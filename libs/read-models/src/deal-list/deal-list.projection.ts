@@ -1,4 +1,12 @@
-import { type ExistingDeal, evolveDeal, initialDealState, isDealEvent, lastTouchedAt } from '@app/domain';
+import {
+  type ExistingDeal,
+  type LeadErased,
+  dealIdForLead,
+  evolveDeal,
+  initialDealState,
+  isDealEvent,
+  lastTouchedAt,
+} from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import type { Doc, DocChange, DocLookup, DocRef, Projection } from '../projection';
 
@@ -35,8 +43,14 @@ export const dealListProjection: Projection = {
       ],
     },
   ],
-  touches: (event) => (isDealEvent(event) ? [ref(event)] : []),
+  touches: (event) =>
+    isDealEvent(event)
+      ? [ref(event)]
+      : isLeadErased(event)
+        ? [{ collection: DEALS, id: dealIdForLead(event.data.leadId) }]
+        : [],
   evolve(event: RecordedEvent, docs: DocLookup): DocChange[] {
+    if (isLeadErased(event)) return titleErased(event, docs);
     if (!isDealEvent(event)) return [];
     const { collection, id } = ref(event);
     const current = docs(collection, id) as DealDoc | undefined;
@@ -51,6 +65,19 @@ export const dealListProjection: Projection = {
     ];
   },
 };
+
+const isLeadErased = (event: RecordedEvent): event is RecordedEvent & LeadErased =>
+  event.type === 'LeadErased';
+
+/**
+ * A lead's erasure purges the title of its deal (the lead's personal data) from the list at once. The deal's
+ * own events, read after the erasure, open the title as null too, so a rebuild agrees.
+ */
+function titleErased(event: RecordedEvent & LeadErased, docs: DocLookup): DocChange[] {
+  const id = dealIdForLead(event.data.leadId);
+  const deal = docs(DEALS, id) as DealDoc | undefined;
+  return deal && deal.title !== null ? [{ collection: DEALS, id, doc: { ...deal, title: null } }] : [];
+}
 
 /** What evolveDeal needs of a deal to go on folding it, and what counting rotting deals reads. */
 const KEPT_FOR_COUNTS = [

@@ -337,6 +337,7 @@ function expectedFunnel(log: readonly RecordedEvent[], { from, to, source }: Fun
       case 'LeadTagsChanged':
       case 'LeadOwnerChanged':
       case 'LeadReactivated':
+      case 'LeadErased':
       case 'StageReverted':
       case 'DealValueChanged':
       case 'DealTitleChanged':

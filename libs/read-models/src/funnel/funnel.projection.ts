@@ -104,6 +104,7 @@ function touches(event: RecordedEvent, lookup?: DocLookup): readonly DocRef[] {
     case 'LeadInterestChanged':
     case 'LeadTagsChanged':
     case 'LeadOwnerChanged':
+    case 'LeadErased':
       return [];
     case 'DealCreated':
       return [dealRef(event.data.dealId), ...leadAndBucket(lookup, event.data.leadId)];
@@ -248,6 +249,7 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
     case 'LeadInterestChanged':
     case 'LeadTagsChanged':
     case 'LeadOwnerChanged':
+    case 'LeadErased':
       return [];
     case 'DealCreated': {
       const { dealId, leadId } = event.data;

@@ -324,6 +324,20 @@ export class SqliteReadStore extends ReadStore {
     return Promise.resolve();
   }
 
+  /**
+   * Folds the WAL back into the database and empties it, so that the pages a purge rewrote are in no file any
+   * more (the database zeroes freed space itself when opened with secure_delete, as openReadStore does). A
+   * query's read on another connection can pin the WAL for a moment: retried a few times, then left to the
+   * next scrub or to closing.
+   */
+  override async scrub(): Promise<void> {
+    for (let attempt = 1; attempt <= 6; attempt++) {
+      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (result?.busy === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+    }
+  }
+
   ping(): Promise<void> {
     this.statement('SELECT 1').get();
     return Promise.resolve();

@@ -1,8 +1,8 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandMeta, CommandResult } from '@app/application';
+import type { CaptureResult, CommandMeta } from '@app/application';
 import type { CaptureLeadDto } from '../dto/capture-lead.dto';
 
-export class CaptureLeadCommand extends Command<CommandResult> {
+export class CaptureLeadCommand extends Command<CaptureResult> {
   constructor(
     readonly input: CaptureLeadDto,
     readonly meta: CommandMeta,

@@ -1,3 +1,4 @@
+import { EMAIL_DIGEST } from '@app/application';
 import { type ScoringRules, bandOf, engagementFromRank } from '@app/domain';
 import {
   LEADS,
@@ -6,12 +7,14 @@ import {
   type ScoredLead,
   type SnapshotReader,
   firstOf,
+  leadIdsWithEmailDigest,
   leadListRuleSet,
   leadsByScore,
   newestLeadsInRange,
   scoreAt,
   scoreRange,
 } from '@app/read-models';
+import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { given, pageOf } from '../../http/paging';
 import type { ListLeadsQueryDto } from '../../http/query-fields';
@@ -33,12 +36,15 @@ export class ListLeadsHandler implements IQueryHandler<ListLeadsQuery> {
   constructor(
     private readonly store: ReadStore,
     private readonly gate: ReadGate,
+    @Inject(EMAIL_DIGEST) private readonly emailDigest: (email: string) => string,
   ) {}
 
   async execute({ filters, minPosition }: ListLeadsQuery): Promise<LeadPage> {
     await this.gate.reached(minPosition);
     return this.store.snapshot(async (reader) => {
       const { rules } = await leadListRuleSet(reader);
+      if (filters.email !== undefined)
+        return withEmail(reader, rules, filters, this.emailDigest(filters.email));
       const scored = filters.sort === 'score' || filters.minScore !== undefined || filters.band !== undefined;
       return scored ? scoredPage(reader, rules, filters) : newestPage(reader, rules, filters);
     });
@@ -56,6 +62,35 @@ const viewOf = (rules: ScoringRules, at: string, { lead, score }: ScoredLead): L
     engagement: Math.round(engagementFromRank(rules, lead.engagementRank, at) * 100) / 100,
     band: bandOf(rules, score),
   });
+
+/** The leads with an email (by its digest), newest first, narrowed by the other filters: one page. */
+async function withEmail(
+  reader: SnapshotReader,
+  rules: ScoringRules,
+  filters: ListLeadsQueryDto,
+  emailDigest: string,
+): Promise<LeadPage> {
+  const at = new Date().toISOString();
+  const leads: LeadDoc[] = [];
+  for (const id of await leadIdsWithEmailDigest(reader, emailDigest)) {
+    const lead = await reader.get<LeadDoc>(LEADS, id);
+    if (!lead) continue;
+    if (filters.status !== undefined && lead.status !== filters.status) continue;
+    if (filters.source !== undefined && lead.source !== filters.source) continue;
+    if (filters.owner !== undefined && lead.owner !== filters.owner) continue;
+    if (filters.tag !== undefined && !lead.tags.includes(filters.tag)) continue;
+    leads.push(lead);
+  }
+  leads.sort((a, b) =>
+    a.capturedAt === b.capturedAt ? (a.id < b.id ? 1 : -1) : a.capturedAt < b.capturedAt ? 1 : -1,
+  );
+  const items = leads
+    .map((lead) => ({ lead, score: scoreAt(rules, lead, at) }))
+    .filter(({ score }) => filters.minScore === undefined || score >= filters.minScore)
+    .filter(({ score }) => filters.band === undefined || bandOf(rules, score) === filters.band)
+    .map((item) => viewOf(rules, at, item));
+  return { items, nextCursor: null };
+}
 
 /** Newest first, every lead scored now. */
 function newestPage(reader: SnapshotReader, rules: ScoringRules, filters: ListLeadsQueryDto) {
