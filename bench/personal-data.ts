@@ -108,10 +108,10 @@ export async function sealingFigures(seconds: number, writers: number, rounds = 
   for (let round = 0; round < rounds; round++) {
     const a = await withLog(false, (log) => captures(log, roundSeconds, writers));
     plain.push(a.rate);
-    plainSamples.push(...a.samples);
+    for (const sample of a.samples) plainSamples.push(sample);
     const b = await withLog(true, (log) => captures(log, roundSeconds, writers));
     sealed.push(b.rate);
-    sealedSamples.push(...b.samples);
+    for (const sample of b.samples) sealedSamples.push(sample);
   }
   const mean = (rates: number[]) => rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
   const cost = 1 - mean(sealed) / mean(plain);

@@ -66,10 +66,10 @@ export async function treeFigures(seconds: number, writers: number, rounds = 2):
   for (let round = 0; round < rounds; round++) {
     const a = await appendsWhileTreeKept(seconds / rounds, writers, false);
     without.push(a.rate);
-    withoutSamples.push(...a.samples);
+    for (const sample of a.samples) withoutSamples.push(sample);
     const b = await appendsWhileTreeKept(seconds / rounds, writers, true);
     kept.push(b.rate);
-    keptSamples.push(...b.samples);
+    for (const sample of b.samples) keptSamples.push(sample);
     treeSize = b.treeSize;
   }
   const mean = (rates: number[]) => rates.reduce((sum, rate) => sum + rate, 0) / rates.length;

@@ -42,5 +42,15 @@ export abstract class DataKeyStore {
    * that no key is ever created for it; erasing twice keeps the first tombstone.
    */
   abstract destroy(subject: string, erased: Erasure): Promise<void>;
+  /**
+   * Stores keys made ahead under fresh random ids (the key maker's), durably and at once: no id can be taken,
+   * so nothing is read back. Adapters may write them in one go; by default, one create each.
+   */
+  async createFresh(
+    keys: readonly { readonly subject: string; readonly wrapped: Buffer }[],
+    createdAt: string,
+  ): Promise<void> {
+    await Promise.all(keys.map(({ subject, wrapped }) => this.create(subject, wrapped, createdAt)));
+  }
   abstract close(): Promise<void>;
 }

@@ -97,6 +97,14 @@ export class DataKeys {
     return fresh;
   }
 
+  /**
+   * Starts making the first batch of fresh keys now, so that the first captures do not wait for the key maker
+   * to start (its thread loads in about a second). For processes that capture leads; harmless in any other.
+   */
+  warmUp(): void {
+    if (this.pool.length === 0) void this.refill().catch(() => undefined);
+  }
+
   private refill(): Promise<void> {
     this.refilling ??= this.maker
       .make(KEY_POOL_BATCH)

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { randomBytesFromPool } from './random-pool';
 
 /**
  * Personal data as it is stored: JSON encrypted with AES-256-GCM under the data key of the person it is about.
@@ -38,7 +39,7 @@ export function sealJson(key: Buffer, value: unknown, aad: string): SealedEnvelo
   assertKey(key);
   const json = JSON.stringify(value);
   if (json === undefined) throw new TypeError('only a value that JSON can hold can be sealed');
-  const iv = randomBytes(IV_BYTES);
+  const iv = randomBytesFromPool(IV_BYTES);
   const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const ct = cipher.update(json, 'utf8');

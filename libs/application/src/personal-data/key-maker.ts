@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { randomBytesFromPool } from './random-pool';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -30,16 +31,17 @@ export class InlineKeyMaker extends KeyMaker {
     super();
   }
 
-  make(count: number): Promise<FreshDataKey[]> {
-    const createdAt = this.now();
-    return Promise.all(
-      Array.from({ length: count }, async () => {
-        const kid = `key-${randomUUID()}`;
-        const key = randomBytes(DATA_KEY_BYTES);
-        await this.store.create(kid, await this.wrapper.wrap(key, kid), createdAt);
-        return { kid, key };
-      }),
-    );
+  async make(count: number): Promise<FreshDataKey[]> {
+    const made: FreshDataKey[] = [];
+    const stored: { subject: string; wrapped: Buffer }[] = [];
+    for (let i = 0; i < count; i++) {
+      const kid = `key-${randomUUID()}`;
+      const key = randomBytesFromPool(DATA_KEY_BYTES);
+      made.push({ kid, key });
+      stored.push({ subject: kid, wrapped: await this.wrapper.wrap(key, kid) });
+    }
+    await this.store.createFresh(stored, this.now());
+    return made;
   }
 }
 

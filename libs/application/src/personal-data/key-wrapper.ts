@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { randomBytesFromPool } from './random-pool';
 import { DATA_KEY_BYTES } from './envelope';
 import { deriveFromMasterKey } from './master-key';
 
@@ -64,7 +65,7 @@ export class LocalKeyWrapper extends KeyWrapper {
         throw new Error(`a data key is ${DATA_KEY_BYTES} bytes`);
       }
       assertSubject(subject);
-      const iv = randomBytes(IV_BYTES);
+      const iv = randomBytesFromPool(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', this.wrappingKey, iv, { authTagLength: TAG_BYTES });
       cipher.setAAD(Buffer.from(subject, 'utf8'));
       const ct = cipher.update(dataKey);

@@ -178,6 +178,22 @@ export class SqliteDataKeyStore extends DataKeyStore {
     batch.forEach((create, i) => create.resolve(records[i]!));
   }
 
+  /** Fresh keys in one transaction (one fsync): their ids are new, so the inserts need no reading back. */
+  override createFresh(
+    keys: readonly { readonly subject: string; readonly wrapped: Buffer }[],
+    createdAt: string,
+  ): Promise<void> {
+    return this.run(() => {
+      this.db
+        .transaction(() => {
+          for (const { subject, wrapped } of keys) this.statements.insert.run(subject, wrapped, createdAt);
+        })
+        .immediate();
+      this.counters.transactions += 1;
+      this.counters.creates += keys.length;
+    });
+  }
+
   async destroy(subject: string, erased: Erasure): Promise<void> {
     this.assertOpen();
     assertSubject(subject);

@@ -50,6 +50,23 @@ export function describeDataKeyStoreContract(
       expect((await store.find([unknown])).size).toBe(0);
     });
 
+    it('stores fresh keys made ahead in one go, each found from every handle and erasable alone', async () => {
+      const fresh = Array.from({ length: 300 }, () => ({ subject: newSubject(), wrapped: wrappedKey() }));
+      await store.createFresh(fresh, CREATED);
+      const found = await other.find(fresh.map((key) => key.subject));
+      expect(found.size).toBe(300);
+      for (const { subject, wrapped } of fresh) {
+        expect(found.get(subject)).toEqual({ subject, wrapped, createdAt: CREATED });
+      }
+      await store.destroy(fresh[7]!.subject, { at: CREATED, reason: 'asked' });
+      const after = await other.find([fresh[6]!.subject, fresh[7]!.subject]);
+      expect(after.get(fresh[6]!.subject)).toEqual({ ...fresh[6]!, createdAt: CREATED });
+      expect(after.get(fresh[7]!.subject)).toEqual({
+        subject: fresh[7]!.subject,
+        erased: { at: CREATED, reason: 'asked' },
+      });
+    });
+
     it('keeps the first key of a subject: a second create returns it and writes nothing', async () => {
       const subject = newSubject();
       const first = wrappedKey();
