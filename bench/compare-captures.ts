@@ -7,20 +7,25 @@ import { BUILT_API, startService, stopService } from '../test/support/service-pr
 import { ADMIN_AUTHORIZATION } from '../test/support/test-keys';
 
 /**
- * npm run build && npx tsx bench/compare-captures.ts [revision] [seconds]: POST /leads captures (50 connections)
+ * npm run build && npx tsx bench/compare-captures.ts [revision] [seconds] [rounds] [--without-projections]:
+ * POST /leads captures (50 connections)
  * of the service built from this tree against the service built from an earlier revision (default: the last
  * commit before personal data was sealed and the Merkle tree kept), in alternating rounds on the same machine,
  * each on a fresh data directory. What the difference holds: sealing (a data key made ahead, the fields
  * encrypted), the duplicate lookup in the capture's answer, and the tree kept by the projection thread.
+ * --without-projections runs both with RUN_PROJECTIONS=false: the request's own path alone.
  */
 const BEFORE_SEALING = '83b838e';
 
 const root = join(__dirname, '..');
 const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
 
-async function captures(script: string, seconds: number): Promise<autocannon.Result> {
+async function captures(script: string, seconds: number, projections: boolean): Promise<autocannon.Result> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
-  const service = await startService({ DATA_DIR: dataDir, AUTO_CREATE_DEALS: 'false' }, script);
+  const service = await startService(
+    { DATA_DIR: dataDir, AUTO_CREATE_DEALS: 'false', RUN_PROJECTIONS: String(projections) },
+    script,
+  );
   try {
     return await autocannon({
       url: `${service.url}/leads`,
@@ -44,8 +49,11 @@ async function captures(script: string, seconds: number): Promise<autocannon.Res
 }
 
 async function main(): Promise<void> {
-  const revision = process.argv[2] ?? BEFORE_SEALING;
-  const seconds = Number(process.argv[3] ?? 10);
+  const args = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+  const projections = !process.argv.includes('--without-projections');
+  const revision = args[0] ?? BEFORE_SEALING;
+  const seconds = Number(args[1] ?? 10);
+  const count = Number(args[2] ?? 3);
   const tree = mkdtempSync(join(tmpdir(), 'bench-revision-'));
   git('worktree', 'add', '--detach', tree, revision);
   try {
@@ -53,16 +61,17 @@ async function main(): Promise<void> {
     execFileSync('npx', ['nest', 'build', 'api'], { cwd: tree, stdio: 'inherit' });
     const earlier = join(tree, 'dist', 'apps', 'api', 'apps', 'api', 'src', 'main.js');
     const rounds: { now: number[]; before: number[] } = { now: [], before: [] };
-    for (let round = 0; round < 2; round++) {
-      rounds.before.push((await captures(earlier, seconds)).requests.average);
-      rounds.now.push((await captures(BUILT_API, seconds)).requests.average);
+    for (let round = 0; round < count; round++) {
+      rounds.before.push((await captures(earlier, seconds, projections)).requests.average);
+      rounds.now.push((await captures(BUILT_API, seconds, projections)).requests.average);
       process.stdout.write(
         `round ${round + 1}: ${revision} ${rounds.before.at(-1)} req/s, now ${rounds.now.at(-1)}\n`,
       );
     }
     const mean = (rates: number[]) => rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
     process.stdout.write(
-      `POST /leads captures: ${revision} ${Math.round(mean(rounds.before))} req/s, now ` +
+      `POST /leads captures${projections ? '' : ' without projections'}: ${revision} ` +
+        `${Math.round(mean(rounds.before))} req/s, now ` +
         `${Math.round(mean(rounds.now))} req/s (cost ${((1 - mean(rounds.now) / mean(rounds.before)) * 100).toFixed(1)}%)\n`,
     );
   } finally {

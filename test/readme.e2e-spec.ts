@@ -172,6 +172,20 @@ describe('The README, verbatim', () => {
     ]);
   });
 
+  it('says in its log that it made the keys, and writes no personal data there', () => {
+    const log = service.output();
+    expect(log).toContain('created a master key for personal data');
+    for (const personal of [
+      'Grace Hopper',
+      'grace@example.com',
+      'GRACE@Example.com',
+      'G. Hopper',
+      'Cobol Ltd',
+    ]) {
+      expect({ personal, logged: log.includes(personal) }).toEqual({ personal, logged: false });
+    }
+  });
+
   it('finds the duplicate, masks it for the analyst, exports it and erases it', async () => {
     const captured = answer('"email":"GRACE@Example.com","source":"web_form"}');
     expect(captured['possibleDuplicates']).toEqual([vars['LEAD']]);

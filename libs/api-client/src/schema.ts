@@ -1349,7 +1349,7 @@ export interface components {
       /** @description Global log position */
       position: string;
       type: string;
-      /** @description The event's data, as stored */
+      /** @description The event's data as written, personal fields opened (null, with `erased`, once erased) */
       data: {
         [key: string]: unknown;
       };
@@ -1526,7 +1526,7 @@ export interface components {
       /** @description Global log position */
       position: string;
       type: string;
-      /** @description The event's data, as stored */
+      /** @description The event's data as written, personal fields opened (null, with `erased`, once erased) */
       data: {
         [key: string]: unknown;
       };

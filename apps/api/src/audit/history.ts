@@ -7,7 +7,11 @@ export class HistoryEntryView {
   @ApiProperty({ type: 'integer', minimum: 0 }) revision!: number;
   @ApiProperty({ description: 'Global log position' }) position!: string;
   @ApiProperty() type!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: "The event's data, as stored" })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: "The event's data as written, personal fields opened (null, with `erased`, once erased)",
+  })
   data!: Record<string, unknown>;
   @ApiProperty({ type: EventMetadataView })
   metadata!: EventMetadata;
@@ -25,7 +29,8 @@ type HistoryEntry<V> = Omit<HistoryEntryView, 'stateAfter'> & { stateAfter: V };
 
 /**
  * Every event of a stream with the state after it, and whether its tamper-evidence chain holds. Events are
- * shown as stored, so that anyone can check their hashes; the states are folded in the current schema.
+ * shown as written, personal fields opened (null once erased); the chain is checked over the records as
+ * stored, sealed (GET /audit/records has them). The states are folded in the current schema.
  */
 export async function historyOf<S, E, V>(
   stored: readonly RecordedEvent[],

@@ -37,7 +37,8 @@ export class EventsService implements BeforeApplicationShutdown {
   private closing = false;
 
   constructor(
-    // Services get the events as stored (metadata.schemaVersion says their data's version), so hashes verify.
+    // Services get the events as written (metadata.schemaVersion says their data's version), personal fields
+    // opened (null once erased); the records as stored, which the hashes cover, are GET /audit/records.
     @Inject(STORED_EVENTS) private readonly store: EventStore,
     @Inject(EVENT_STREAM_SETTINGS) private readonly settings: EventStreamSettings,
     private readonly keys: ApiKeys,
