@@ -44,8 +44,17 @@ const containsNoNeedle = (what: string, body: unknown) => {
 async function captureGrace(t: TestApp): Promise<{ leadId: string; dealId: string }> {
   const leadId = (await t.http().post('/leads').send(GRACE).expect(201)).body.id as string;
   await t.http().patch(`/leads/${leadId}`).send({ email: CORRECTED_EMAIL }).expect(200);
-  await t.http().post(`/leads/${leadId}/notes`).send({ text: 'called her about the compiler' }).expect(201);
-  await t.http().post(`/leads/${leadId}/qualify`).send(qualification()).expect(200);
+  // Free text about her is hers too: a note and the qualification's need name her.
+  await t
+    .http()
+    .post(`/leads/${leadId}/notes`)
+    .send({ text: 'Grace Brewster Hopper called back about the compiler' })
+    .expect(201);
+  await t
+    .http()
+    .post(`/leads/${leadId}/qualify`)
+    .send(qualification({ need: 'a compiler that Grace Brewster Hopper can sign off' }))
+    .expect(200);
   const dealId = dealIdForLead(leadId);
   await until(
     async () => (await t.http().get(`/deals/${dealId}`)).status === 200,
@@ -246,7 +255,13 @@ describe('Personal data by role', () => {
     }
     for (const key of [keys.analyst, keys.service]) {
       const { lead, deal, deals } = await seen(key.key);
-      expect(lead).toMatchObject({ name: '***', email: '***', phone: '***', company: '***' });
+      expect(lead).toMatchObject({
+        name: '***',
+        email: '***',
+        phone: '***',
+        company: '***',
+        qualification: { need: '***', authority: '***', budget: qualification().budget },
+      });
       expect(deal.title).toBe('***');
       expect(deals.items[0]!.title).toBe('***');
     }

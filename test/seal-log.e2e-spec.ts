@@ -37,8 +37,12 @@ const katherinesDeal = recorded.deals['Katherine']!;
 /** A lead of the fixture that stays. */
 const grace = recorded.leads['Grace']!;
 
-/** What the fixture's log holds in the clear: the capture of each of its 9 leads, and the creation of its 6 deals. */
-const FIXTURE_PERSONAL_EVENTS = 9 + 6;
+/**
+ * What the fixture's log holds in the clear: the capture of each of its 9 leads, the creation of its 6 deals, and
+ * the 7 events that say something about a person in free text (5 qualifications with authority and need, a
+ * disqualification's note, a reactivation's reason).
+ */
+const FIXTURE_PERSONAL_EVENTS = 9 + 6 + 7;
 /** Its events (31) and the admin key the first start of this version issues, in a stream of its own. */
 const LOG_EVENTS = Number(recorded.head) + 1;
 
@@ -194,7 +198,8 @@ describe('Sealing a log written before personal data was sealed (npm run persona
       sealed: true,
     });
     expect(capture.hashAfter).not.toBe(capture.hashBefore);
-    expect(byPosition.get('13')).toMatchObject({ streamId: `lead-${katherine}`, revision: 1, sealed: false });
+    // Her qualification names its authority and need (free text about her): sealed too.
+    expect(byPosition.get('13')).toMatchObject({ streamId: `lead-${katherine}`, revision: 1, sealed: true });
     expect(byPosition.get('26')).toMatchObject({ streamId: `deal-${katherinesDeal}`, sealed: true });
 
     // The tree a tree head issued before the rewrite states, and the one the service signs from now on.

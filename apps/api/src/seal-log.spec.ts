@@ -163,6 +163,7 @@ describe('Sealing a log written before sealing existed', () => {
     expect(scan.unsealed.map((u) => [u.position, u.subject, u.addLeadId])).toEqual([
       [1, `lead-${ada}`, undefined],
       [3, `lead-${ada}`, undefined],
+      [4, `lead-${ada}`, undefined],
       [5, `lead-${ada}`, undefined],
       [7, `lead-${ada}`, ada],
       [9, `lead-${bob}`, undefined],
@@ -220,7 +221,7 @@ describe('Sealing a log written before sealing existed', () => {
     expect(rewrite.changes.map((c) => [c.position, c.sealed])).toEqual([
       ['1', true],
       ['3', true],
-      ['4', false],
+      ['4', true],
       ['5', true],
       ['6', false],
       ['7', true],

@@ -4,8 +4,11 @@
  * person destroys the key, and from then on the fields read as null in every event that held them. Everything
  * else in an event stays readable: amounts, stages, dates and ids are the business's, not the person's.
  *
- * A lead is a person: their contact fields, and the titles of the deals made for them (the automation titles
- * a deal "Company: Name"; a person may type a name into a title too), are theirs.
+ * A lead is a person: their contact fields, the titles of the deals made for them (the automation titles a
+ * deal "Company: Name"; a person may type a name into a title too), and what people wrote about them in free
+ * text on the lead (notes, the qualification's authority, need and note, the reasons and notes of a
+ * disqualification or a reactivation) are theirs. Activity subjects and outcomes are the seller's agenda and
+ * stay readable; a note that must not outlive the person belongs in a note.
  */
 export interface PersonalFields {
   /** Whose data: the key the fields are sealed with (see personalDataSubject). */
@@ -42,6 +45,14 @@ export function personalFieldsOf(event: {
     // Title changes name their deal's lead from this version on; older ones hold the title in the clear.
     case 'DealTitleChanged':
       return { subject, fields: CHANGE_FIELDS };
+    case 'LeadNoteAdded':
+      return { subject, fields: ['text'] };
+    case 'LeadQualified':
+      return { subject, fields: ['authority', 'need', 'note'] };
+    case 'LeadDisqualified':
+      return { subject, fields: ['note'] };
+    case 'LeadReactivated':
+      return { subject, fields: ['reason'] };
     default:
       return undefined;
   }

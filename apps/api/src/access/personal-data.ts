@@ -15,10 +15,23 @@ const PERSONAL_FIELDS = ['name', 'email', 'phone', 'company', 'title'] as const;
 
 const mask = (value: unknown): unknown => (value === null || value === undefined ? value : MASKED);
 
+/** What people wrote about the person in a lead's qualification or disqualification (see personalFieldsOf). */
+const PERSONAL_NOTES = {
+  qualification: ['authority', 'need', 'note'],
+  disqualification: ['note'],
+} as const;
+
 /** A lead or deal view (or any object with a lead's personal fields) with those fields masked. */
 export function maskedLead<T extends object>(lead: T): T {
   const copy = { ...lead } as Record<string, unknown>;
   for (const field of PERSONAL_FIELDS) if (field in copy) copy[field] = mask(copy[field]);
+  for (const [part, fields] of Object.entries(PERSONAL_NOTES)) {
+    const nested = copy[part];
+    if (nested === null || typeof nested !== 'object') continue;
+    const masked = { ...(nested as Record<string, unknown>) };
+    for (const field of fields) if (field in masked) masked[field] = mask(masked[field]);
+    copy[part] = masked;
+  }
   return copy as T;
 }
 

@@ -539,14 +539,22 @@ describe('Lead', () => {
         .thenFails('FIELD_TOO_LONG', 'invalid', 'reason');
     });
 
-    it('leaves the lead without its contact fields, saying when and why', () => {
-      expect(stateAfter([capturedFull, qualified, erased])).toMatchObject({
+    it('leaves the lead without its contact fields and what was written about the person, saying when and why', () => {
+      const qualifiedWithNotes: LeadQualified = {
+        ...qualified,
+        data: { ...qualified.data, authority: 'Ada herself', need: 'a difference engine', note: 'call Ada' },
+      };
+      expect(stateAfter([capturedFull, qualifiedWithNotes, erased])).toMatchObject({
         status: 'qualified',
         name: null,
         email: null,
         company: null,
         phone: null,
+        qualification: { authority: null, need: null, note: null, budget: qualified.data.budget },
         erased: { at: evenLater, reason: 'the person asked (Art. 17)' },
+      });
+      expect(stateAfter([captured, disqualified, erased])).toMatchObject({
+        disqualification: { reason: 'no_budget', note: null },
       });
     });
   });

@@ -119,12 +119,20 @@ export function evolveLead(state: LeadState, event: LeadEvent): LeadState {
     case 'LeadReactivated':
       return { ...state, status: 'captured', disqualification: null };
     case 'LeadErased':
+      // Everything personalFieldsOf calls the person's: their contact fields and what was written about them.
       return {
         ...state,
         name: null,
         email: null,
         company: null,
         phone: null,
+        qualification: state.qualification && {
+          ...state.qualification,
+          authority: null,
+          need: null,
+          note: null,
+        },
+        disqualification: state.disqualification && { ...state.disqualification, note: null },
         erased: { at: event.data.erasedAt, reason: event.data.reason },
       };
     case 'LeadNoteAdded':
