@@ -1,10 +1,21 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { AsOfFolder, loadConfig, openLog, openReadStore } from '@app/application';
+import {
+  AsOfFolder,
+  LocalKeyWrapper,
+  type SealingKey,
+  SqliteDataKeyStore,
+  heldPersonalFields,
+  loadConfig,
+  loadOrCreateMasterKey,
+  openLog,
+  openReadStore,
+  sealEventData,
+} from '@app/application';
 import { DEFAULT_PIPELINE, dealIdForLead } from '@app/domain';
 import { type SqliteDatabase, SqliteEventStore, openSqliteDatabase, timeOrderedUuid } from '@app/event-store';
 import {
@@ -47,7 +58,23 @@ const CURRENCIES = ['EUR', 'USD', 'GBP'];
  * won or lost. Ids are made as the service makes them: time-ordered lead and event ids, deal ids derived
  * from the lead's. Answers the time of the middle of the log, for as-of queries.
  */
-export function writeLog(file: string, target: number): { events: number; middle: string } {
+/**
+ * Writes a generated log of about `target` events straight into the file, with the personal fields sealed as
+ * the service seals them: a data key per person, wrapped by the master key the service will find for this
+ * data directory (DATA_DIR-keys/master.key), kept in its data key store.
+ */
+export async function writeLog(file: string, target: number): Promise<{ events: number; middle: string }> {
+  const config = loadConfig({ DATA_DIR: dirname(file) });
+  const wrapper = new LocalKeyWrapper(loadOrCreateMasterKey(config.masterKeyFile).key);
+  const keys = new Map<string, SealingKey>();
+  const keyOf = (subject: string): SealingKey => {
+    let key = keys.get(subject);
+    if (!key) {
+      key = { kid: `key-${randomUUID()}`, key: randomBytes(32) };
+      keys.set(subject, key);
+    }
+    return key;
+  };
   const db = openSqliteDatabase(file);
   new SqliteEventStore(db);
   const insert = db.prepare(
@@ -61,16 +88,27 @@ export function writeLog(file: string, target: number): { events: number; middle
     db.transaction(() => rows.forEach((row) => insert.run(...row)))();
     rows = [];
   };
-  const add = (streamId: string, revision: number, type: string, data: object, at: number) => {
+  const add = (
+    streamId: string,
+    revision: number,
+    type: string,
+    data: Record<string, unknown>,
+    at: number,
+  ) => {
     position += 1;
     const occurredAt = new Date(at).toISOString();
+    const id = timeOrderedUuid(at);
+    const personal = heldPersonalFields({ type, data });
+    const stored = personal
+      ? sealEventData(streamId, { id, type, data }, personal, keyOf(personal.subject))
+      : data;
     rows.push([
       position,
-      timeOrderedUuid(at),
+      id,
       streamId,
       revision,
       type,
-      JSON.stringify(data),
+      JSON.stringify(stored),
       JSON.stringify({
         occurredAt,
         actor: 'bench',
@@ -283,6 +321,19 @@ export function writeLog(file: string, target: number): { events: number; middle
   }
   flush();
   db.close();
+  const keyStore = SqliteDataKeyStore.open(config.dataDir);
+  try {
+    const all = [...keys.values()];
+    for (let i = 0; i < all.length; i += 10_000) {
+      const batch = all.slice(i, i + 10_000);
+      const wrapped = await Promise.all(
+        batch.map(async ({ kid, key }) => ({ subject: kid, wrapped: await wrapper.wrap(key, kid) })),
+      );
+      await keyStore.createFresh(wrapped, new Date().toISOString());
+    }
+  } finally {
+    await keyStore.close();
+  }
   return { events: position, middle: new Date(start + 182 * 24 * 3600 * 1000).toISOString() };
 }
 
@@ -315,7 +366,7 @@ export async function readSide(target: number): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-read-'));
   const eventsFile = join(dir, 'events.sqlite');
   try {
-    const { events: count, middle } = writeLog(eventsFile, target);
+    const { events: count, middle } = await writeLog(eventsFile, target);
     const figures: Figure[] = [];
 
     const eventsDb = openSqliteDatabase(eventsFile);

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inCurrentSchema, loadConfig, openReadStore } from '@app/application';
-import { SqliteEventStore, openSqliteDatabase } from '@app/event-store';
-import { PROJECTIONS, ProjectionRunner } from '@app/read-models';
+import { loadConfig, openLog, openReadStore } from '@app/application';
+import { openSqliteDatabase } from '@app/event-store';
+import { ProjectionRunner } from '@app/read-models';
 import { rawReadRate, writeLog } from './read-side';
 
 /**
@@ -15,12 +15,14 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-rebuild-'));
   try {
     const eventsFile = join(dir, 'events.sqlite');
-    const { events: count } = writeLog(eventsFile, target);
+    const { events: count } = await writeLog(eventsFile, target);
     const eventsDb = openSqliteDatabase(eventsFile);
-    const events = inCurrentSchema(new SqliteEventStore(eventsDb));
+    // The log as the service opens it: personal data opened, in the current schema.
+    const log = await openLog(loadConfig({ DATA_DIR: dir }));
+    const events = log.current;
     const raw = rawReadRate(eventsDb);
     const reads = await openReadStore(loadConfig({ DATA_DIR: dir }));
-    const runner = new ProjectionRunner(events, reads.store, PROJECTIONS, {
+    const runner = new ProjectionRunner(events, reads.store, log.projections, {
       batchSize: Number(process.env['BENCH_BATCH'] ?? 5000),
     });
     const started = performance.now();
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
       `${count} events: raw ${Math.round(raw)}/s, rebuild ${Math.round(rate)}/s (${seconds.toFixed(1)} s, ${(rate / raw).toFixed(3)}x), rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB\n`,
     );
     await reads.close();
-    await events.close();
+    await log.close();
     eventsDb.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
