@@ -86,6 +86,15 @@ describe('Erasure (crypto-shredding)', () => {
   it('seals personal data before it is appended: the log holds none of it, the read models do', async () => {
     const deal = (await t.http().get(`/deals/${dealId}`).expect(200)).body as { title: string };
     expect(deal.title).toBe(`${GRACE.company}: ${GRACE.name}`);
+    // As of a moment, the folds that read personal data get it opened; the reports that never do, sealed.
+    const now = new Date().toISOString();
+    const past = (await t.http().get(`/deals?asOf=${now}`).expect(200)).body as {
+      items: { title: string }[];
+    };
+    expect(past.items.map((item) => item.title)).toEqual([deal.title]);
+    expect((await t.http().get(`/analytics/pipeline?asOf=${now}`).expect(200)).body).toMatchObject({
+      stages: expect.arrayContaining([expect.objectContaining({ openDeals: 1 })]),
+    });
     const files = foundIn(dataDir, NEEDLES);
     // The scan finds what is there (the read models serve the lead)...
     expect(files.some((hit) => hit.startsWith('read-models.sqlite'))).toBe(true);
@@ -270,6 +279,24 @@ describe('Personal data by role', () => {
         (await t.as(key).get('/events?after=0&limit=100').set('accept', 'application/json').expect(200)).body,
       );
     containsNoNeedle('the event stream to a service key without personalData', await page(keys.service.key));
+    // Nor can they learn by asking whether someone with an address is a lead.
+    for (const key of [keys.analyst, keys.service]) {
+      const refused = problemOf(
+        await t
+          .as(key.key)
+          .get(`/leads?email=${encodeURIComponent(CORRECTED_EMAIL)}`)
+          .expect(403),
+      );
+      expect(refused.code).toBe('ROLE_REQUIRED');
+    }
+    expect(
+      (
+        await t
+          .as(keys.sales.key)
+          .get(`/leads?email=${encodeURIComponent(CORRECTED_EMAIL)}`)
+          .expect(200)
+      ).body,
+    ).toMatchObject({ items: [{ leadId }] });
     expect(await page(keys.trustedService.key)).toContain(GRACE.name);
     expect(await page(keys.auditor.key)).toContain(CORRECTED_EMAIL);
   });

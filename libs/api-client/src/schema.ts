@@ -2600,7 +2600,7 @@ export interface operations {
         tag?: string;
         /** @description Leads of this owner */
         owner?: string;
-        /** @description Leads with this email (trimmed, lower-case: duplicate detection), newest first, on one page; the other filters narrow it. Matched on a keyed digest of the address: the service keeps no index of addresses. */
+        /** @description Leads with this email (trimmed, lower-case: duplicate detection), newest first, on one page; the other filters narrow it. Matched on a keyed digest of the address: the service keeps no index of addresses. Only for keys that see personal data (403 ROLE_REQUIRED for the others). */
         email?: string;
         /** @description Only leads whose score at the list's moment is at least this */
         minScore?: number;

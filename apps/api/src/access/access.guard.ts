@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { ProblemException, problemType } from '../http/problem';
 import { ACCESS_KEY, type AccessPolicy, PUBLIC_KEY, allows, rolesFor } from './access-policy';
 
-const forbidden = (detail: string, code = 'FORBIDDEN') =>
+export const forbidden = (detail: string, code = 'FORBIDDEN') =>
   new ProblemException({ type: problemType('forbidden'), title: 'Not allowed', status: 403, detail, code });
 
 /**

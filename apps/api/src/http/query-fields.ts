@@ -82,7 +82,8 @@ export class ListLeadsQueryDto extends PageQueryDto {
     optional: true,
     description:
       'Leads with this email (trimmed, lower-case: duplicate detection), newest first, on one page; the other ' +
-      'filters narrow it. Matched on a keyed digest of the address: the service keeps no index of addresses.',
+      'filters narrow it. Matched on a keyed digest of the address: the service keeps no index of addresses. ' +
+      'Only for keys that see personal data (403 ROLE_REQUIRED for the others).',
   })
   email?: string;
 

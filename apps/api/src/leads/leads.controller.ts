@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+  UseInterceptors,
+} from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandMeta } from '@app/application';
@@ -24,7 +36,8 @@ import { GetLeadQuery } from './queries/get-lead.query';
 import { LeadHistory } from './lead-history.view';
 import { ListLeadsQuery } from './queries/list-leads.query';
 import { Allow } from '../access/access-policy';
-import { MaskPersonalData } from '../access/personal-data';
+import { forbidden } from '../access/access.guard';
+import { MaskPersonalData, showsPersonalData } from '../access/personal-data';
 
 @ApiTags('leads')
 @Controller('leads')
@@ -130,7 +143,19 @@ export class LeadsController {
     type: LeadPageView,
     description: 'A page of leads, newest first, with nextCursor for the next page',
   })
-  list(@Query() filters: ListLeadsQueryDto, @MinPosition() minPosition: bigint | undefined) {
+  list(
+    @Query() filters: ListLeadsQueryDto,
+    @MinPosition() minPosition: bigint | undefined,
+    @Req() request: FastifyRequest,
+  ) {
+    // A key that sees masked leads must not learn by asking whether someone with that address is one.
+    if (filters.email !== undefined && !showsPersonalData(request)) {
+      throw forbidden(
+        'finding leads by email needs a key that sees personal data: admin, sales, auditor, or a service key ' +
+          'issued with personalData',
+        'ROLE_REQUIRED',
+      );
+    }
     return this.queries.execute(new ListLeadsQuery(filters, minPosition));
   }
 
