@@ -465,7 +465,7 @@ export async function readSide(target: number): Promise<Figure[]> {
     }
 
     // The service's own as-of path.
-    const folder = new AsOfFolder(events);
+    const folder = new AsOfFolder(events, log.sealed);
     const asOf = async () => {
       const { documents, position } = await folder.fold(
         [pipelinesProjection, pipelineProjection],

@@ -57,6 +57,12 @@ export interface Projection {
   readonly evolve: (event: RecordedEvent, docs: DocLookup) => readonly DocChange[];
   /** For a projection built with configuration kept in the log (the lead list with its scoring rules). */
   readonly configuration?: ProjectionConfiguration;
+  /**
+   * false when evolve never reads a person's data (see personalFieldsOf): folding it as of a past moment then
+   * skips opening the sealed fields, which costs two AES-GCM operations per event that holds them. Absent:
+   * it may read them, and is given them opened.
+   */
+  readonly readsPersonalData?: false;
 }
 
 /**

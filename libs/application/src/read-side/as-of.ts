@@ -1,6 +1,8 @@
 import { EventStore, type Position, START } from '@app/event-store';
 import { MemoryDocuments, type Projection } from '@app/read-models';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { inCurrentSchema } from '../storage/stores';
+import { SEALED_EVENTS } from '../storage/storage.module';
 
 /**
  * Answers "as it stood at that moment" by folding the same pure projections over every event that had
@@ -9,7 +11,15 @@ import { Injectable } from '@nestjs/common';
  */
 @Injectable()
 export class AsOfFolder {
-  constructor(private readonly events: EventStore) {}
+  /** The log in the current schema, its personal fields left sealed: for folds that never read them. */
+  private readonly sealed: EventStore;
+
+  constructor(
+    private readonly events: EventStore,
+    @Inject(SEALED_EVENTS) sealed: EventStore,
+  ) {
+    this.sealed = inCurrentSchema(sealed);
+  }
 
   async fold(
     projections: readonly Projection[],
@@ -17,11 +27,12 @@ export class AsOfFolder {
   ): Promise<{ documents: MemoryDocuments; position: Position }> {
     const documents = new MemoryDocuments();
     const until = asOf.toISOString();
+    const events = projections.every((p) => p.readsPersonalData === false) ? this.sealed : this.events;
     let position = START;
     let after = START;
     for (;;) {
       // The store skips the events that occurred later, so only the events folded are parsed.
-      const batch = await this.events.readAll({ after, maxCount: 5000, occurredUntil: until });
+      const batch = await events.readAll({ after, maxCount: 5000, occurredUntil: until });
       if (batch.length === 0) break;
       for (const event of batch) {
         for (const projection of projections) documents.apply(projection, event);

@@ -103,6 +103,7 @@ function activityAfter(current: ActivityDoc | undefined, id: string, owner: Owne
 
 /** The follow-up list: every activity of every lead and deal, open, done or cancelled. */
 export const activitiesProjection: Projection = {
+  readsPersonalData: false,
   name: 'activities',
   version: 1,
   collections: [

@@ -103,6 +103,7 @@ const KEPT_FOR_COUNTS = [
  */
 export const dealCountsProjection: Projection = {
   ...dealListProjection,
+  readsPersonalData: false,
   evolve(event: RecordedEvent, docs: DocLookup): DocChange[] {
     return dealListProjection.evolve(event, docs).map((change) => {
       if (change.doc === null) return change;

@@ -414,6 +414,7 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
  * the report weighs with those in effect at its moment, so a stage re-weighted later changes nothing here.
  */
 export const forecastProjection: Projection = {
+  readsPersonalData: false,
   name: 'forecast',
   version: 1,
   collections: [

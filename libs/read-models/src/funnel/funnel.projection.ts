@@ -306,6 +306,7 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
  * to the end.
  */
 export const funnelProjection: Projection = {
+  readsPersonalData: false,
   name: 'funnel',
   version: 3,
   collections: [

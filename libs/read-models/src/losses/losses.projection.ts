@@ -276,6 +276,7 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
  * the partial days at a period's edges), and the losses tallied per UTC day and month of loss (for the rest).
  */
 export const lossesProjection: Projection = {
+  readsPersonalData: false,
   name: 'losses',
   version: 1,
   collections: [

@@ -242,6 +242,7 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
  * counted and summed per currency. The probabilities are not stored here: the report reads those in effect.
  */
 export const pipelineProjection: Projection = {
+  readsPersonalData: false,
   name: 'pipeline',
   version: 4,
   collections: [

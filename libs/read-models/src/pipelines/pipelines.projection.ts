@@ -24,6 +24,7 @@ const ref = (event: RecordedEvent): DocRef => ({
  * read the probabilities in effect from here, so an as-of report folds this projection up to its moment.
  */
 export const pipelinesProjection: Projection = {
+  readsPersonalData: false,
   name: 'pipelines',
   version: 1,
   collections: [{ name: PIPELINES, indexes: [] }],

@@ -435,6 +435,7 @@ function evolve(event: RecordedEvent, docs: DocLookup): readonly DocChange[] {
  * whole months and days from a few of these and only the partial days at its edges stay by stay.
  */
 export const stagesProjection: Projection = {
+  readsPersonalData: false,
   name: 'stages',
   version: 1,
   collections: [
