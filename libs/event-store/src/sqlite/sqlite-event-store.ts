@@ -15,7 +15,8 @@ import { GENESIS_HASH, chainEvents } from '../integrity';
 import { assertAppendable, revisionMatches } from '../validation';
 import type { SqliteDatabase } from './sqlite-database';
 
-interface EventRow {
+/** A row of the embedded log's events table, as SQLite answers it. */
+export interface EventRow {
   position: number;
   event_id: string;
   stream_id: string;
@@ -361,7 +362,8 @@ const isUniqueViolation = (error: unknown, column: string): boolean =>
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-function toRecorded(row: EventRow): RecordedEvent {
+/** The event a row of the events table holds (for tools that read the file itself). */
+export function toRecorded(row: EventRow): RecordedEvent {
   return {
     id: row.event_id,
     streamId: row.stream_id,
