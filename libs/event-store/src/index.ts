@@ -6,6 +6,7 @@ export * from './time-ordered-uuid';
 export * from './sqlite/sqlite-database';
 export * from './sqlite/sqlite-event-store';
 export * from './eventstoredb/eventstoredb-event-store';
+export * from './event-store-layer';
 export * from './upcasting-event-store';
 export * from './idempotency';
 export * from './merkle';

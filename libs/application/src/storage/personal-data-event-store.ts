@@ -1,14 +1,11 @@
 import { type ErasureNotice, type PersonalFields, conflict, personalFieldsOf } from '@app/domain';
 import {
   type AppendResult,
-  EventStore,
+  type EventStore,
+  EventStoreLayer,
   type ExpectedRevision,
   type NewEvent,
-  type Position,
-  type ReadAllOptions,
-  type ReadStreamOptions,
   type RecordedEvent,
-  type Unsubscribe,
 } from '@app/event-store';
 import type { DataKeys } from '../personal-data/data-keys';
 import { type SealedEnvelope, isSealedEnvelope, openJson, sealJson } from '../personal-data/envelope';
@@ -53,24 +50,17 @@ export const ERASED = 'erased';
  * made ahead, so that a capture waits for no key write). Erasing them destroys every key their events name
  * (keysOf).
  */
-export class PersonalDataEventStore extends EventStore {
-  readonly gaplessPositions: boolean;
-
+export class PersonalDataEventStore extends EventStoreLayer {
   constructor(
     /** The store beneath, which holds the events sealed. */
     readonly sealed: EventStore,
     private readonly keys: DataKeys,
     private readonly policy: (event: NewEvent) => PersonalFields | undefined = personalFieldsOf,
   ) {
-    super();
-    this.gaplessPositions = sealed.gaplessPositions;
+    super(sealed);
   }
 
-  override get beneath(): EventStore {
-    return this.sealed;
-  }
-
-  appendToStream(
+  override appendToStream(
     streamId: string,
     events: readonly NewEvent[],
     options?: { readonly expectedRevision?: ExpectedRevision },
@@ -83,30 +73,6 @@ export class PersonalDataEventStore extends EventStore {
     return this.seal(streamId, events, fresh).then((sealed) =>
       this.sealed.appendToStream(streamId, sealed, options),
     );
-  }
-
-  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    return this.open(await this.sealed.readStream(streamId, options));
-  }
-
-  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.open(await this.sealed.readAll(options));
-  }
-
-  headPosition(): Promise<Position> {
-    return this.sealed.headPosition();
-  }
-
-  onAppended(listener: (head: Position) => void): Unsubscribe {
-    return this.sealed.onAppended(listener);
-  }
-
-  ping(): Promise<void> {
-    return this.sealed.ping();
-  }
-
-  close(): Promise<void> {
-    return this.sealed.close();
   }
 
   /** The personal fields this event holds, if any. */
@@ -167,7 +133,7 @@ export class PersonalDataEventStore extends EventStore {
   }
 
   /** The events with their personal fields opened, or null with `erased` where the key is gone. */
-  private async open(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+  protected async read(events: RecordedEvent[]): Promise<RecordedEvent[]> {
     let kids: Set<string> | undefined;
     for (const event of events) {
       const sealed = sealedFieldsOf(event);
