@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DataKeys, PersonalDataErasedError } from './data-keys';
+import { DataKeys, KEY_POOL_BATCH } from './data-keys';
 import { openJson, sealJson } from './envelope';
 import { KeyUnwrapError, KeyWrapper, LocalKeyWrapper } from './key-wrapper';
 import { InMemoryDataKeyStore } from './testing/in-memory-data-key-store';
@@ -36,101 +36,73 @@ describe('DataKeys', () => {
     keys = new DataKeys(store, wrapper, () => NOW);
   });
 
-  it('makes a subject a key once, stores it wrapped, and gives the same key afterwards', async () => {
-    const key = await keys.sealingKey('lead-1');
-    expect(key).toHaveLength(32);
-    const record = (await store.find(['lead-1'])).get('lead-1');
-    expect(record).toMatchObject({ subject: 'lead-1', createdAt: NOW });
+  it('hands out fresh keys made ahead: KEY_POOL_BATCH of them stored wrapped in one go, each once', async () => {
+    const first = await keys.freshKey();
+    expect(first.key).toHaveLength(32);
+    expect(first.kid).toMatch(/^key-[0-9a-f-]{36}$/);
+    const record = (await store.find([first.kid])).get(first.kid);
+    expect(record).toMatchObject({ subject: first.kid, createdAt: NOW });
     const wrapped = (record as { wrapped: Buffer }).wrapped;
-    expect(wrapped.includes(key.subarray(0, 8))).toBe(false); // never in clear in the store
-    expect(await keys.sealingKey('lead-1')).toEqual(key);
-    expect(await new DataKeys(store, new LocalKeyWrapper(master)).sealingKey('lead-1')).toEqual(key);
-    expect(await keys.sealingKey('lead-2')).not.toEqual(key);
+    expect(wrapped.includes(first.key.subarray(0, 8))).toBe(false); // never in clear in the store
+    // The whole batch is durable before the first key is handed out.
+    expect(store.size()).toBe(KEY_POOL_BATCH);
+    const many = await Promise.all(Array.from({ length: 50 }, () => keys.freshKey()));
+    const kids = new Set([first, ...many].map((fresh) => fresh.kid));
+    expect(kids.size).toBe(51);
+    expect(new Set([first, ...many].map((fresh) => fresh.key.toString('hex'))).size).toBe(51);
   });
 
-  it('gives every concurrent caller the key that won, for the same new subject', async () => {
-    const other = new DataKeys(store, new LocalKeyWrapper(master));
-    const results = await Promise.all([keys, other, keys, other].map((k) => k.sealingKey('lead-1')));
-    for (const key of results) expect(key).toEqual(results[0]);
-    expect((await keys.openingKeys(['lead-1'])).get('lead-1')).toEqual(results[0]);
-  });
-
-  it('opens with the key it sealed with', async () => {
-    const envelope = sealJson(await keys.sealingKey('lead-1'), { name: 'Grace Hopper' }, 'aad');
-    const opening = (await keys.openingKeys(['lead-1'])).get('lead-1');
+  it('opens with the key it sealed with, from another handle on the same store', async () => {
+    const { kid, key } = await keys.freshKey();
+    const envelope = sealJson(key, { name: 'Grace Hopper' }, 'aad');
+    const opening = (await new DataKeys(store, new LocalKeyWrapper(master)).openingKeys([kid])).get(kid);
     expect(Buffer.isBuffer(opening)).toBe(true);
     expect(openJson(opening as Buffer, envelope, 'aad')).toEqual({ name: 'Grace Hopper' });
   });
 
-  it('refuses to seal anything more about an erased subject', async () => {
-    await keys.sealingKey('lead-1');
-    await keys.erase('lead-1', ERASURE);
-    const refusal = await keys.sealingKey('lead-1').catch((error: unknown) => error);
-    expect(refusal).toBeInstanceOf(PersonalDataErasedError);
-    expect(refusal).toMatchObject({
-      subject: 'lead-1',
-      at: ERASURE.at,
-      reason: ERASURE.reason,
-      erased: ERASURE,
-    });
-    expect((refusal as Error).message).toBe(`the personal data of lead-1 was erased at ${ERASURE.at}`);
-  });
-
-  it('refuses a key for a subject erased before it ever had one', async () => {
-    await keys.erase('lead-9', ERASURE);
-    await expect(keys.sealingKey('lead-9')).rejects.toThrow(PersonalDataErasedError);
-  });
-
-  it('maps each subject to its key or its erasure, in one look-up, each distinct subject unwrapped once', async () => {
-    const [k1, k2] = [await keys.sealingKey('lead-1'), await keys.sealingKey('lead-2')];
-    await keys.sealingKey('lead-3');
-    await keys.erase('lead-3', ERASURE);
+  it('maps each id to its key or its erasure, in one look-up, each distinct id unwrapped once', async () => {
+    const [k1, k2, k3] = [await keys.freshKey(), await keys.freshKey(), await keys.freshKey()];
+    await keys.erase(k3.kid, ERASURE);
     store.finds = 0;
     wrapper.unwraps = 0;
-    const opening = await keys.openingKeys([
-      'lead-1',
-      'lead-2',
-      'lead-3',
-      'lead-unknown',
-      'lead-1',
-      'lead-2',
-    ]);
+    const opening = await keys.openingKeys([k1.kid, k2.kid, k3.kid, 'key-unknown', k1.kid, k2.kid]);
     expect(store.finds).toBe(1);
     expect(wrapper.unwraps).toBe(2);
-    expect([...opening.keys()].sort()).toEqual(['lead-1', 'lead-2', 'lead-3']);
-    expect(opening.get('lead-1')).toEqual(k1);
-    expect(opening.get('lead-2')).toEqual(k2);
-    expect(opening.get('lead-3')).toEqual({ erased: ERASURE });
-    expect(opening.has('lead-unknown')).toBe(false);
+    expect([...opening.keys()].sort()).toEqual([k1.kid, k2.kid, k3.kid].sort());
+    expect(opening.get(k1.kid)).toEqual(k1.key);
+    expect(opening.get(k2.kid)).toEqual(k2.key);
+    expect(opening.get(k3.kid)).toEqual({ erased: ERASURE });
+    expect(opening.has('key-unknown')).toBe(false);
     expect((await keys.openingKeys([])).size).toBe(0);
   });
 
   it('keeps no key from one call to the next: an erasure by another process holds at once', async () => {
-    await keys.sealingKey('lead-1');
-    expect(Buffer.isBuffer((await keys.openingKeys(['lead-1'])).get('lead-1'))).toBe(true);
-    await new DataKeys(store, new LocalKeyWrapper(master)).erase('lead-1', ERASURE);
-    expect((await keys.openingKeys(['lead-1'])).get('lead-1')).toEqual({ erased: ERASURE });
-    await expect(keys.sealingKey('lead-1')).rejects.toThrow(PersonalDataErasedError);
+    const { kid } = await keys.freshKey();
+    expect(Buffer.isBuffer((await keys.openingKeys([kid])).get(kid))).toBe(true);
+    await new DataKeys(store, new LocalKeyWrapper(master)).erase(kid, ERASURE);
+    expect((await keys.openingKeys([kid])).get(kid)).toEqual({ erased: ERASURE });
   });
 
-  it('keeps the first erasure when erased twice', async () => {
-    await keys.sealingKey('lead-1');
-    await keys.erase('lead-1', ERASURE);
-    await keys.erase('lead-1', { at: '2026-03-09T10:00:00.000Z', reason: 'again' });
-    expect((await keys.openingKeys(['lead-1'])).get('lead-1')).toEqual({ erased: ERASURE });
+  it('keeps the first erasure when erased twice, and leaves a tombstone for an id that never had a key', async () => {
+    const { kid } = await keys.freshKey();
+    await keys.erase(kid, ERASURE);
+    await keys.erase(kid, { at: '2026-03-09T10:00:00.000Z', reason: 'again' });
+    expect((await keys.openingKeys([kid])).get(kid)).toEqual({ erased: ERASURE });
+    await keys.erase('key-never-made', ERASURE);
+    expect((await keys.openingKeys(['key-never-made'])).get('key-never-made')).toEqual({ erased: ERASURE });
   });
 
   it('fails loudly, not with empty data, when the master key is not the one that wrapped the keys', async () => {
-    await keys.sealingKey('lead-1');
+    const { kid } = await keys.freshKey();
     const stranger = new DataKeys(store, new LocalKeyWrapper(randomBytes(32)));
-    await expect(stranger.openingKeys(['lead-1'])).rejects.toThrow(KeyUnwrapError);
-    await expect(stranger.sealingKey('lead-1')).rejects.toThrow('is MASTER_KEY_FILE the right file?');
+    await expect(stranger.openingKeys([kid])).rejects.toThrow('is MASTER_KEY_FILE the right file?');
+    await expect(stranger.openingKeys([kid])).rejects.toThrow(KeyUnwrapError);
   });
 
-  it('stamps a new key with the current time by default', async () => {
+  it('stamps new keys with the current time by default', async () => {
     const before = new Date().toISOString();
-    await new DataKeys(store, wrapper).sealingKey('lead-1');
-    const record = (await store.find(['lead-1'])).get('lead-1') as { createdAt: string };
+    const { kid } = await new DataKeys(store, wrapper).freshKey();
+    const record = (await store.find([kid])).get(kid) as { createdAt: string };
     expect(record.createdAt >= before && record.createdAt <= new Date().toISOString()).toBe(true);
   });
 });

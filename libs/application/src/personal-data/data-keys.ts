@@ -1,27 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { DataKeyStore, type Erasure, isErasedKey } from './data-key-store.port';
-import { DATA_KEY_BYTES } from './envelope';
 import { type FreshDataKey, InlineKeyMaker, type KeyMaker } from './key-maker';
 import { KeyWrapper } from './key-wrapper';
-
-/** Nothing more can be sealed about a person whose data was erased: their key is gone for good. */
-export class PersonalDataErasedError extends Error {
-  constructor(
-    readonly subject: string,
-    readonly erased: Erasure,
-  ) {
-    super(`the personal data of ${subject} was erased at ${erased.at}`);
-    this.name = 'PersonalDataErasedError';
-  }
-
-  get at(): string {
-    return this.erased.at;
-  }
-
-  get reason(): string {
-    return this.erased.reason;
-  }
-}
 
 /** The key that opens a person's data, or the record of its erasure. */
 export type OpeningKey = Buffer | { readonly erased: Erasure };
@@ -31,7 +10,8 @@ export const KEY_POOL_BATCH = 1024;
 const KEY_POOL_LOW = 768;
 
 /**
- * The data keys of persons: made on first use, wrapped before they are stored, unwrapped on each use. Nothing
+ * The data keys of persons, each named by its id (`kid`, which the events sealed with it carry): made ahead
+ * (freshKey), wrapped before they are stored, unwrapped on each use. Nothing
  * unwrapped is kept from one call to the next: another process may erase a person at any moment, and from then
  * on no process may open their data.
  */
@@ -45,28 +25,11 @@ export class DataKeys {
   ) {}
 
   /**
-   * The key to seal the subject's data with: theirs, made now if they have none yet (of two processes making it
-   * at once, one key wins and both use it). Throws PersonalDataErasedError for an erased subject.
+   * The keys of these ids, in one store round trip, each distinct id unwrapped once. An erased key maps to its
+   * erasure, an id the store does not know is absent from the map.
    */
-  async sealingKey(subject: string): Promise<Buffer> {
-    let record = (await this.store.find([subject])).get(subject);
-    if (!record) {
-      const dataKey = randomBytes(DATA_KEY_BYTES);
-      const wrapped = await this.wrapper.wrap(dataKey, subject);
-      record = await this.store.create(subject, wrapped, this.now());
-      if (!isErasedKey(record) && record.wrapped.equals(wrapped)) return dataKey;
-      dataKey.fill(0); // another process's key won
-    }
-    if (isErasedKey(record)) throw new PersonalDataErasedError(subject, record.erased);
-    return this.wrapper.unwrap(record.wrapped, subject);
-  }
-
-  /**
-   * The keys that open these subjects' data, in one store round trip, each distinct subject unwrapped once. An
-   * erased subject maps to its erasure, a subject with no key is absent from the map.
-   */
-  async openingKeys(subjects: readonly string[]): Promise<Map<string, OpeningKey>> {
-    const records = await this.store.find([...new Set(subjects)]);
+  async openingKeys(kids: readonly string[]): Promise<Map<string, OpeningKey>> {
+    const records = await this.store.find([...new Set(kids)]);
     const keys = new Map<string, OpeningKey>();
     await Promise.all(
       [...records.values()].map(async (record) => {
@@ -117,9 +80,9 @@ export class DataKeys {
     return this.refilling;
   }
 
-  /** Destroys the subject's key, leaving a tombstone; a subject erased already keeps its first erasure. */
-  async erase(subject: string, erased: Erasure): Promise<void> {
-    await this.store.destroy(subject, erased);
+  /** Destroys a key, leaving a tombstone; a key erased already keeps its first erasure. */
+  async erase(kid: string, erased: Erasure): Promise<void> {
+    await this.store.destroy(kid, erased);
   }
 
   /** Stops the key maker (its thread, if it has one); the store belongs to its opener. */

@@ -3,6 +3,11 @@ import { DataKeyStore, type DataKeyRecord, type Erasure } from '../data-key-stor
 /** A DataKeyStore in a Map, for unit tests: it passes the same contract as the real stores. */
 export class InMemoryDataKeyStore extends DataKeyStore {
   private readonly records = new Map<string, DataKeyRecord>();
+
+  /** How many keys and tombstones it holds. */
+  size(): number {
+    return this.records.size;
+  }
   /** Calls of `find`, to check that a caller batches its look-ups. */
   finds = 0;
 
