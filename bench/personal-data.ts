@@ -14,7 +14,8 @@ import {
 } from '@app/application';
 import { type EventStore, SqliteEventStore, openSqliteDatabase } from '@app/event-store';
 import { leadCaptured } from './sample-events';
-import { type Figure, latencies, timed } from './stats';
+import { type Figure, latencies } from './stats';
+import { concurrentCaptures } from './store-appends';
 
 /** The built service's key maker thread, which the service uses (npm run bench builds first). */
 const KEY_MAKER_SCRIPT = join(
@@ -68,32 +69,6 @@ async function withLog<T>(sealed: boolean, fn: (log: EventStore) => Promise<T>):
   }
 }
 
-/** Captures of new leads by many writers at once, each a new person: a new data key, then the append. */
-async function captures(
-  log: EventStore,
-  seconds: number,
-  writers: number,
-): Promise<{ rate: number; samples: number[] }> {
-  const samples: number[] = [];
-  let i = 0;
-  const elapsed = await timed(seconds, async (deadline) => {
-    await Promise.all(
-      Array.from({ length: writers }, async () => {
-        while (performance.now() < deadline) {
-          const n = i++;
-          const event = leadCaptured(n);
-          const start = performance.now();
-          await log.appendToStream(`lead-${String(event.data['leadId'])}`, [event], {
-            expectedRevision: 'no_stream',
-          });
-          samples.push(performance.now() - start);
-        }
-      }),
-    );
-  });
-  return { rate: i / elapsed, samples };
-}
-
 /**
  * The cost of sealing personal data on the capture path: concurrent captures appended to the log as it is,
  * and through the sealing layer (a data key made, wrapped and stored with group commit, the fields encrypted),
@@ -106,10 +81,10 @@ export async function sealingFigures(seconds: number, writers: number, rounds = 
   const sealedSamples: number[] = [];
   const roundSeconds = seconds / rounds;
   for (let round = 0; round < rounds; round++) {
-    const a = await withLog(false, (log) => captures(log, roundSeconds, writers));
+    const a = await withLog(false, (log) => concurrentCaptures(log, roundSeconds, writers));
     plain.push(a.rate);
     for (const sample of a.samples) plainSamples.push(sample);
-    const b = await withLog(true, (log) => captures(log, roundSeconds, writers));
+    const b = await withLog(true, (log) => concurrentCaptures(log, roundSeconds, writers));
     sealed.push(b.rate);
     for (const sample of b.samples) sealedSamples.push(sample);
   }

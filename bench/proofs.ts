@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { loadConfig, openReadStore } from '@app/application';
 import { SqliteEventStore, openSqliteDatabase } from '@app/event-store';
 import { ProjectionRunner, merkleTreeProjection } from '@app/read-models';
-import { leadCaptured } from './sample-events';
-import { type Figure, latencies, timed } from './stats';
+import { type Figure, latencies } from './stats';
+import { concurrentCaptures } from './store-appends';
 
 /**
  * Concurrent appends for `seconds`, with the Merkle tree kept up with the log on the same thread or not kept
@@ -28,21 +28,7 @@ async function appendsWhileTreeKept(
   });
   try {
     if (keepTree) await runner.start();
-    const samples: number[] = [];
-    let i = 0;
-    const elapsed = await timed(seconds, async (deadline) => {
-      await Promise.all(
-        Array.from({ length: writers }, async () => {
-          while (performance.now() < deadline) {
-            const n = i++;
-            const start = performance.now();
-            await store.appendToStream(`lead-${n}`, [leadCaptured(n)], { expectedRevision: 'no_stream' });
-            samples.push(performance.now() - start);
-          }
-        }),
-      );
-    });
-    const rate = i / elapsed;
+    const { rate, samples } = await concurrentCaptures(store, seconds, writers);
     if (keepTree) await runner.waitFor(await store.headPosition(), 60_000);
     const treeSize = keepTree ? Number(runner.lowestCheckpoint()) : 0;
     return { rate, samples, treeSize };

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore, openSqliteDatabase } from '@app/event-store';
+import { type EventStore, SqliteEventStore, openSqliteDatabase } from '@app/event-store';
 import { leadCaptured } from './sample-events';
 import { type Figure, latencies, timed } from './stats';
 
@@ -39,28 +39,43 @@ export function sequentialAppends(seconds: number): Promise<Figure> {
   });
 }
 
+/**
+ * Captures of new leads by many writers at once for `seconds`, each appending one event to a new stream and
+ * waiting for it: the rate and each append's latency.
+ */
+export async function concurrentCaptures(
+  store: EventStore,
+  seconds: number,
+  writers: number,
+): Promise<{ rate: number; samples: number[] }> {
+  const samples: number[] = [];
+  let i = 0;
+  const elapsed = await timed(seconds, async (deadline) => {
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        while (performance.now() < deadline) {
+          const event = leadCaptured(i++);
+          const start = performance.now();
+          await store.appendToStream(`lead-${String(event.data['leadId'])}`, [event], {
+            expectedRevision: 'no_stream',
+          });
+          samples.push(performance.now() - start);
+        }
+      }),
+    );
+  });
+  return { rate: i / elapsed, samples };
+}
+
 /** Many writers at once, each appending one event and waiting for it: group commit shares the fsyncs. */
 export function concurrentAppends(seconds: number, writers: number): Promise<Figure> {
   return withStore(async (store) => {
-    const samples: number[] = [];
-    let i = 0;
-    const elapsed = await timed(seconds, async (deadline) => {
-      await Promise.all(
-        Array.from({ length: writers }, async () => {
-          while (performance.now() < deadline) {
-            const n = i++;
-            const start = performance.now();
-            await store.appendToStream(`lead-${n}`, [leadCaptured(n)], { expectedRevision: 'no_stream' });
-            samples.push(performance.now() - start);
-          }
-        }),
-      );
-    });
+    const { rate, samples } = await concurrentCaptures(store, seconds, writers);
     const stats = store.stats();
     return {
       name: `store: concurrent single-event appends (${writers} writers, group commit)`,
       unit: 'events/s',
-      rate: i / elapsed,
+      rate,
       ...latencies(samples),
       note: `${(stats.appends / stats.transactions).toFixed(1)} appends per transaction`,
     };
