@@ -156,6 +156,19 @@ describe('Sealing a log written before sealing existed', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A correction of Bob's email appended through the sealing store, as this version writes it: its key's id. */
+  const sealedCorrectionOfBob = async (): Promise<string> => {
+    await new PersonalDataEventStore(store, keys).appendToStream(`lead-${bob}`, [
+      event('LeadContactCorrected', {
+        leadId: bob,
+        field: 'email',
+        from: 'bob@example.com',
+        to: 'b@x.example',
+      }),
+    ]);
+    return sealedFieldsOf({ data: JSON.parse(rows()[9]!.data) as Record<string, unknown> })!.kid;
+  };
+
   it('finds what the old log holds in the clear, whose it is, and the lead of old title changes', async () => {
     await writeOldLog();
     const scan = scanLog(db);
@@ -253,16 +266,7 @@ describe('Sealing a log written before sealing existed', () => {
   it('seals under the key a person has already, and what is new after sealing is left as it is', async () => {
     await writeOldLog();
     // Bob's lead got a sealed event from this version before the log was sealed: his key is named there.
-    const sealingStore = new PersonalDataEventStore(store, keys);
-    await sealingStore.appendToStream(`lead-${bob}`, [
-      event('LeadContactCorrected', {
-        leadId: bob,
-        field: 'email',
-        from: 'bob@example.com',
-        to: 'b@x.example',
-      }),
-    ]);
-    const bobsKey = sealedFieldsOf({ data: JSON.parse(rows()[9]!.data) as Record<string, unknown> })!.kid;
+    const bobsKey = await sealedCorrectionOfBob();
     const newest = rows()[9]!;
 
     const rewrite = await seal();
@@ -296,16 +300,7 @@ describe('Sealing a log written before sealing existed', () => {
 
   it('seals under a destroyed key as erased too, and refuses a key the key store does not know', async () => {
     await writeOldLog();
-    const sealingStore = new PersonalDataEventStore(store, keys);
-    await sealingStore.appendToStream(`lead-${bob}`, [
-      event('LeadContactCorrected', {
-        leadId: bob,
-        field: 'email',
-        from: 'bob@example.com',
-        to: 'b@x.example',
-      }),
-    ]);
-    const kid = sealedFieldsOf({ data: JSON.parse(rows()[9]!.data) as Record<string, unknown> })!.kid;
+    const kid = await sealedCorrectionOfBob();
 
     // The key store knows nothing of the key (restored from an older backup): sealing more under it is refused.
     const forgetful = new DataKeys(new InMemoryDataKeyStore(), new LocalKeyWrapper(randomBytes(32)));
