@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteDatabase } from '@app/event-store';
+import { describeOnMongoDb } from '../testing/mongodb-contract';
 import { MongoDataKeyStore } from './mongodb-data-key-store';
 import { DATA_KEYS_FILE, SqliteDataKeyStore } from './sqlite-data-key-store';
 import { describeDataKeyStoreContract, newSubject, wrappedKey } from './testing/data-key-store.contract';
@@ -177,25 +178,9 @@ describe('SqliteDataKeyStore', () => {
   });
 });
 
-const url = process.env['MONGODB_URL'];
-if (url) {
-  describeDataKeyStoreContract('MongoDB', async () => {
-    const database = `data_key_store_test_${randomBytes(6).toString('hex')}`;
-    const store = await MongoDataKeyStore.connect(url, database);
-    const other = await MongoDataKeyStore.connect(url, database);
-    return {
-      store,
-      other,
-      close: async () => {
-        await store.close();
-        await other.close();
-      },
-    };
-  });
-} else {
-  describe.skip('DataKeyStore contract: MongoDB (skipped: MONGODB_URL is not set)', () => {
-    it('runs against a MongoDB deployment named by MONGODB_URL', () => {
-      // Never runs: jest reports it as skipped, with the reason in the title.
-    });
-  });
-}
+describeOnMongoDb(
+  'DataKeyStore contract',
+  describeDataKeyStoreContract,
+  (url, database) => MongoDataKeyStore.connect(url, database),
+  'data_key_store_test',
+);
