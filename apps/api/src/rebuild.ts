@@ -1,4 +1,4 @@
-import { loadConfig, openLog, openReadStore, serviceProjections } from '@app/application';
+import { loadConfig, openLog, openReadStore, serviceProjectionNames } from '@app/application';
 import { ProjectionRunner } from '@app/read-models';
 
 /**
@@ -8,7 +8,7 @@ import { ProjectionRunner } from '@app/read-models';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const names = process.argv.slice(2);
-  const known = serviceProjections(() => '').map((p) => p.name);
+  const known = serviceProjectionNames();
   const unknown = names.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     throw new Error(`unknown projection ${unknown.join(', ')}; known: ${known.join(', ')}`);

@@ -155,3 +155,6 @@ export async function openReadStore(config: AppConfig): Promise<Opened<ReadStore
 const unkeyed = (): string => {
   throw new Error('this digest only names collections');
 };
+
+/** The names of the service's read models, without opening anything (npm run rebuild checks its arguments). */
+export const serviceProjectionNames = (): string[] => serviceProjections(unkeyed).map((p) => p.name);
