@@ -435,6 +435,8 @@ const CASES: readonly RouteCase[] = [
     call: () => ({ path: '/audit/records?limit=5' }),
   },
   { method: 'get', route: '/events', access: 'events', call: () => ({ path: '/events?limit=5' }) },
+  { method: 'get', route: '/changes', access: 'reads', call: () => ({ path: '/changes' }) },
+  { method: 'get', route: '/me', access: 'reads', call: () => ({ path: '/me' }) },
   { method: 'get', route: '/metrics', access: 'metrics', call: () => ({ path: '/metrics' }) },
   {
     method: 'post',
@@ -458,7 +460,7 @@ const CASES: readonly RouteCase[] = [
 ];
 
 /** The routes anyone may call without a key. */
-const PUBLIC_ROUTES = ['/health', '/health/live', '/health/ready', '/openapi.json', '/docs'];
+const PUBLIC_ROUTES = ['/health', '/health/live', '/health/ready', '/openapi.json', '/docs', '/'];
 
 describe('Access: who may call what', () => {
   const t = useApp();
@@ -484,8 +486,13 @@ describe('Access: who may call what', () => {
     body?: object,
   ) => {
     const http = typeof principal === 'string' ? as(principal) : t.as(principal.key);
-    // The event log as JSON pages: a stream would not end by itself.
-    const request = http[method](path).set('accept', path.startsWith('/events') ? 'application/json' : '*/*');
+    // The event log as JSON pages, and for a key the notices' headers alone (HEAD): a stream would not end by
+    // itself. A request without a valid key is answered at once, with a problem.
+    const stream = path.startsWith('/changes') && typeof principal === 'string';
+    const request = (stream ? http.head(path) : http[method](path)).set(
+      'accept',
+      path.startsWith('/events') ? 'application/json' : '*/*',
+    );
     return body === undefined ? request : request.send(body);
   };
 

@@ -18,7 +18,7 @@ import type { EventSelection } from './event-selection';
 import { CLOSED_EVENT } from './event-stream.connection';
 import { POSITION_PATTERN } from '../http/fields';
 import { EventsQueryDto, typesOf } from './events-query.dto';
-import { PAGE_SCAN_LIMIT, STREAM_RETRY_AFTER_S, EventsService } from './events.service';
+import { PAGE_SCAN_LIMIT, EventsService } from './events.service';
 import { Allow } from '../access/access-policy';
 
 type Representation = 'stream' | 'page';
@@ -102,32 +102,7 @@ export class EventsController {
       ]);
     }
     const after = await this.startOf(query, lastEventIdOf(request));
-    // A HEAD response has no body, and holds no stream: it is not counted against the limits.
-    const head = request.method === 'HEAD';
-    const keyId = request.principal?.keyId ?? '';
-    if (!head) {
-      try {
-        this.events.admit(keyId);
-      } catch (error) {
-        void reply.header('retry-after', String(STREAM_RETRY_AFTER_S));
-        throw error;
-      }
-    }
-    // From here on the response is ours: Fastify and Nest leave it alone, so errors can no longer be answered.
-    // Nothing is awaited between the admission and the stream's registration.
-    reply.hijack();
-    reply.raw.writeHead(200, {
-      // What the hooks set on the reply (CORS, rate limits...), which hijacking would otherwise drop.
-      ...Object.fromEntries(Object.entries(reply.getHeaders()).filter(([, value]) => value !== undefined)),
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      'x-correlation-id': request.correlationId,
-    });
-    // Node would drop every write of a HEAD response, and not even send the headers until the end.
-    if (head) reply.raw.end();
-    else this.events.stream(reply.raw, after, selection, keyId);
+    this.events.serve(request, reply, after, selection);
   }
 
   /** Last-Event-ID wins over `after`, which excludes `from`; `from=end` is the head as the request is served. */
@@ -144,7 +119,7 @@ export class EventsController {
 }
 
 /** An empty Last-Event-ID is what a client that has received no id yet may send: the same as none. */
-function lastEventIdOf(request: FastifyRequest): Position | undefined {
+export function lastEventIdOf(request: FastifyRequest): Position | undefined {
   const value = request.headers['last-event-id'];
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string' || !POSITION_PATTERN.test(value)) {

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { ApiKeys, STORED_EVENTS } from '@app/application';
 import { EventStore, type Position, START, type Unsubscribe } from '@app/event-store';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemException, problemType } from '../http/problem';
 import { CatchUpTurns } from './catch-up-turns';
 import type { EventMessageDto, EventPageDto } from './event-message.dto';
@@ -97,6 +98,38 @@ export class EventsService implements BeforeApplicationShutdown {
         `this API key has ${ofKey} event streams open, the most one key may: close one first`,
       );
     }
+  }
+
+  /**
+   * Answers the request with an SSE stream of the matching events after `after`, once the limits admit it
+   * (429 or 503 with Retry-After otherwise). A HEAD request gets the headers alone, and holds no stream.
+   */
+  serve(request: FastifyRequest, reply: FastifyReply, after: Position, selection: EventSelection): void {
+    const head = request.method === 'HEAD';
+    const keyId = request.principal?.keyId ?? '';
+    if (!head) {
+      try {
+        this.admit(keyId);
+      } catch (error) {
+        void reply.header('retry-after', String(STREAM_RETRY_AFTER_S));
+        throw error;
+      }
+    }
+    // From here on the response is ours: Fastify and Nest leave it alone, so errors can no longer be answered.
+    // Nothing is awaited between the admission and the stream's registration.
+    reply.hijack();
+    reply.raw.writeHead(200, {
+      // What the hooks set on the reply (CORS, rate limits...), which hijacking would otherwise drop.
+      ...Object.fromEntries(Object.entries(reply.getHeaders()).filter(([, value]) => value !== undefined)),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-correlation-id': request.correlationId,
+    });
+    // Node would drop every write of a HEAD response, and not even send the headers until the end.
+    if (head) reply.raw.end();
+    else this.stream(reply.raw, after, selection, keyId);
   }
 
   /** Streams the matching events after `after` to the response until either side ends it. */

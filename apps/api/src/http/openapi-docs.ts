@@ -14,6 +14,9 @@ const ACCESS_PROBLEMS = () => [
   problem(403, 'The key holds none of the roles this route needs (the detail names them)'),
 ];
 
+/** The answers of a route that only says who its key is: the key's own problems. */
+export const KeyDocs = () => applyDecorators(...ACCESS_PROBLEMS());
+
 /** The headers and error answers every command route shares, for the OpenAPI document. */
 export const CommandDocs = () =>
   applyDecorators(
