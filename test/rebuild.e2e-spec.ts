@@ -2,7 +2,10 @@ import { execFile } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { lead, newDataDir, removeDataDir, startApp } from './support/test-app';
+import { openLog, openReadStore } from '@app/application';
+import { openSqliteDatabase } from '@app/event-store';
+import { ProjectionRunner, shadowCheckpointName } from '@app/read-models';
+import { lead, newDataDir, removeDataDir, startApp, testConfig } from './support/test-app';
 import { BUILT_API } from './support/service-process';
 
 const REBUILD = join(BUILT_API, '..', 'rebuild.js');
@@ -77,6 +80,49 @@ describe('npm run rebuild', () => {
         await t.close();
       }
     } finally {
+      removeDataDir(dataDir);
+    }
+  });
+
+  it('builds in place and drops the shadow a service left half-built beside a projection', async () => {
+    let t = await startApp();
+    const dataDir = t.dataDir;
+    try {
+      for (const company of ['Initech', 'Globex', 'Umbrella']) {
+        await t.http().post('/leads').send(lead({ company })).expect(201);
+      }
+      const head = await t.store.headPosition();
+      const before = (await t.http().get(`/leads?minPosition=${head}`).expect(200)).body;
+      await t.close();
+
+      // The lead list's documents of an earlier version, its new version built one batch into its shadow.
+      const config = testConfig(dataDir);
+      const db = openSqliteDatabase(join(dataDir, 'read-models.sqlite'));
+      db.prepare(`UPDATE checkpoints SET version = version - 1000000 WHERE name = 'lead-list'`).run();
+      db.close();
+      const log = await openLog(config);
+      const reads = await openReadStore(config);
+      await new ProjectionRunner(log.current, reads.store, log.projections, { batchSize: 1 }).advance();
+      expect(await reads.store.checkpoint(shadowCheckpointName('lead-list'))).toMatchObject({ position: 1n });
+      await reads.close();
+      await log.close();
+
+      await promisify(execFile)(process.execPath, [REBUILD, 'lead-list'], {
+        env: { ...process.env, DATA_DIR: dataDir },
+      });
+      const rebuilt = openSqliteDatabase(join(dataDir, 'read-models.sqlite'));
+      try {
+        expect(rebuilt.prepare(`SELECT name FROM checkpoints WHERE name LIKE '%.shadow'`).all()).toEqual([]);
+        const tables = rebuilt.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all();
+        // Neither a shadow's tables (doc__shadow_...) nor any put aside by a swap.
+        expect(tables.filter((name) => String(name).startsWith('doc__'))).toEqual([]);
+      } finally {
+        rebuilt.close();
+      }
+      t = await startApp(dataDir);
+      expect((await t.http().get(`/leads?minPosition=${head}`).expect(200)).body).toEqual(before);
+    } finally {
+      await t.close();
       removeDataDir(dataDir);
     }
   });

@@ -4,6 +4,9 @@ import { ProjectionRunner } from '@app/read-models';
 /**
  * npm run rebuild [-- name ...]: drops the read models (all, or the named projections) and builds them again
  * from the event log, on the configured stores. Run it while no projector (and no API with projections) runs.
+ * An offline rebuild: it builds in place, and drops the shadow a running service may have left half-built
+ * (a projection whose version changed is otherwise rebuilt by the service itself, beside the documents it
+ * serves, and swapped in once caught up: see ProjectionRunner).
  */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

@@ -2,7 +2,14 @@ import { type EventStore, type Position, type RecordedEvent, START } from '@app/
 import { LogFollower } from './log-follower';
 import { PositionWaiters } from './position-waiters';
 import type { Doc, DocChange, DocLookup, DocRef, Projection } from './projection';
-import { type CheckpointMove, CheckpointMovedError, type ReadStore } from './read-store.port';
+import {
+  type CheckpointMove,
+  CheckpointMovedError,
+  RESETTING_VERSION,
+  type ReadStore,
+  shadowCheckpointName,
+  shadowCollectionName,
+} from './read-store.port';
 
 export interface ProjectionRunnerOptions {
   /** Events read and committed together (one transaction per batch). */
@@ -26,15 +33,48 @@ export interface ProjectionRunnerOptions {
 
 export interface ProjectionStatus {
   readonly name: string;
+  /** The version of the documents queries read. */
   readonly version: number;
+  /** The last position the documents queries read include. */
   readonly checkpoint: Position;
+  /** While a new version is built beside them: that version, and how far it has got. */
+  readonly rebuilding?: { readonly version: number; readonly checkpoint: Position };
 }
 
-/** A projection replaced by the one built with the configuration an event brought. */
+/**
+ * Who folds a batch's events and where the changes go: a projection into its live collections, or the new
+ * version of one into its shadow (see ReadStore.prepareShadow), each under a checkpoint of its own.
+ */
+interface FoldTarget {
+  readonly projection: Projection;
+  readonly checkpoint: string;
+  /** The collection that holds what the projection calls `collection`. */
+  readonly storedAs: (collection: string) => string;
+  readonly position: Position;
+}
+
+/** A projection built with a new configuration, to be built beside the one it replaces. */
 interface Replacement {
   readonly index: number;
   readonly projection: Projection;
 }
+
+/** A projection's new version being built in its shadow while its live documents keep answering. */
+interface Rebuild {
+  readonly projection: Projection;
+  /** The shadow's checkpoint. */
+  readonly position: Position;
+}
+
+/** A batch read for some targets, and what folding it asks of the store and of the runner. */
+interface FoldedBatch {
+  readonly events: readonly RecordedEvent[];
+  readonly changes: DocChange[];
+  readonly checkpoints: CheckpointMove[];
+  readonly replacements: Replacement[];
+}
+
+const live = (collection: string) => collection;
 
 /**
  * Follows the durable event log and keeps the projections' documents up to date: catch-up from each
@@ -42,18 +82,32 @@ interface Replacement {
  * committed in one transaction, so a crash at any moment neither loses nor double-counts an event; events
  * at or before a projection's checkpoint are skipped, so a batch delivered again changes nothing.
  *
+ * A projection whose version differs from the one its documents were written with is rebuilt beside them:
+ * its new version is folded from the start of the log into its shadow (collections and a checkpoint of its
+ * own), batch after batch next to the live projections, while queries keep reading the old documents, frozen
+ * at their checkpoint. Once the shadow has reached the log's head (a batch read for it was not full, and it
+ * stands at or past every live projection), the store swaps it in. A crash resumes the shadow from its
+ * checkpoint. Until the swap, read-your-writes waits (waitFor, lowestCheckpoint) count the frozen checkpoint:
+ * a caller waiting for a later position waits for the swap, as the documents it would read do not hold it.
+ * A projection without stored documents is built in place.
+ *
  * A projection built with configuration from the log (see ProjectionConfiguration) is built at start with
  * the configuration in effect at the log's head; an event that changes it ends the projection's part of the
- * batch before it, and once the batch is committed the projection built with the new configuration takes
- * its place and is rebuilt from the start of the log, the others skipping what they already have.
+ * batch before it, and once the batch is committed the projection built with the new configuration is
+ * rebuilt beside it the same way.
  */
 export class ProjectionRunner {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  /** Per projection: the last position its live documents include. */
   private readonly checkpoints = new Map<string, Position>();
+  /** Per projection: the version its live documents were written with. */
+  private readonly liveVersions = new Map<string, number>();
+  private readonly rebuilds = new Map<string, Rebuild>();
   private readonly waiters = new PositionWaiters();
   private follower: LogFollower | undefined;
   private running: Projection[];
+  private loaded = false;
 
   constructor(
     private readonly events: EventStore,
@@ -71,10 +125,10 @@ export class ProjectionRunner {
     return this.running;
   }
 
-  /** Loads the checkpoints (rebuilding a projection whose version changed) and starts following the log. */
+  /** Loads the checkpoints (and the rebuild of a projection whose version changed) and follows the log. */
   async start(): Promise<void> {
     await this.load();
-    this.follower = new LogFollower(this.events, () => this.step(), {
+    this.follower = new LogFollower(this.events, () => this.advance(), {
       pollIntervalMs: this.pollIntervalMs,
       lingerMs: this.options.lingerMs ?? 0,
       ...(this.options.busyLingerMs
@@ -90,28 +144,76 @@ export class ProjectionRunner {
     this.waiters.releaseAll();
   }
 
-  /** Drops every projection's documents and checkpoint: the next steps build them again from the start. */
+  /**
+   * Drops every projection's documents, checkpoint and shadow: the next steps build them again from the
+   * start, in place (an offline rebuild: queries meanwhile answer what is built so far).
+   */
   async resetAll(): Promise<void> {
     await this.configure();
     await this.store.prepare(this.running);
+    this.rebuilds.clear();
     for (const projection of this.running) {
+      await this.store.dropShadow(projection);
       await this.store.reset(projection);
       this.checkpoints.set(projection.name, START);
+      this.liveVersions.set(projection.name, projection.version);
     }
+    this.loaded = true;
   }
 
-  /** Runs batches until the projections have caught up with the log's head; answers the events processed. */
+  /**
+   * Runs batches until the projections have caught up with the log's head, and the shadows that caught up
+   * are swapped in; answers the events processed.
+   */
   async catchUp(): Promise<number> {
-    if (this.checkpoints.size === 0) await this.load();
     let total = 0;
     for (;;) {
-      const processed = await this.step();
-      if (processed === 0) return total;
+      const rebuilding = this.rebuilds.size;
+      const processed = await this.advance();
+      if (processed === 0 && (this.rebuilds.size === 0 || this.rebuilds.size === rebuilding)) return total;
       total += processed;
     }
   }
 
-  /** True once every projection has processed the position; false if that takes longer than the timeout. */
+  /**
+   * One step (loading the checkpoints first, the first time): reads a batch after the lowest live checkpoint
+   * and one after the lowest shadow checkpoint, folds them into every projection behind, commits them
+   * together, then swaps in each shadow that has caught up. Answers the events processed.
+   */
+  async advance(): Promise<number> {
+    if (!this.loaded) await this.load();
+    const building = [...this.rebuilds.keys()];
+    const folded: FoldedBatch[] = [];
+    try {
+      folded.push(await this.foldBatch(this.liveTargets()), await this.foldBatch(this.shadowTargets()));
+      if (folded.some((f) => f.events.length > 0)) {
+        await this.store.commit({
+          changes: folded.flatMap((f) => f.changes),
+          checkpoints: folded.flatMap((f) => f.checkpoints),
+        });
+      }
+    } catch (error) {
+      if (!(error instanceof CheckpointMovedError) && !(await this.rebuildsMoved())) throw error;
+      // Another projector committed first, or swapped in a shadow this one was building: go on from where
+      // the store says things stand.
+      await this.load();
+      return Math.max(1, eventsIn(folded));
+    }
+    const [liveBatch, shadowBatch] = folded as [FoldedBatch, FoldedBatch];
+    this.moveCheckpoints([...liveBatch.checkpoints, ...shadowBatch.checkpoints]);
+    const { scrubsAfter } = this.options;
+    if (scrubsAfter && [...liveBatch.events, ...shadowBatch.events].some(scrubsAfter))
+      await this.store.scrub();
+    for (const replacement of [...liveBatch.replacements, ...shadowBatch.replacements]) {
+      await this.rebuild(replacement);
+    }
+    // A read for the shadows that was not full reached the log's head.
+    if (shadowBatch.events.length < this.batchSize) await this.swapCaughtUp(building);
+    this.waiters.reached(this.lowestCheckpoint());
+    return eventsIn(folded);
+  }
+
+  /** True once every projection's live documents include the position; false if that takes longer. */
   waitFor(position: Position, timeoutMs: number): Promise<boolean> {
     return this.lowestCheckpoint() >= position
       ? Promise.resolve(true)
@@ -119,35 +221,47 @@ export class ProjectionRunner {
   }
 
   status(): ProjectionStatus[] {
-    return this.running.map((p) => ({
-      name: p.name,
-      version: p.version,
-      checkpoint: this.checkpoints.get(p.name) ?? START,
-    }));
+    return this.running.map((p) => {
+      const rebuild = this.rebuilds.get(p.name);
+      return {
+        name: p.name,
+        version: this.liveVersions.get(p.name) ?? p.version,
+        checkpoint: this.checkpoints.get(p.name) ?? START,
+        ...(rebuild
+          ? { rebuilding: { version: rebuild.projection.version, checkpoint: rebuild.position } }
+          : {}),
+      };
+    });
   }
 
-  /** The last position every projection has processed. */
+  /**
+   * The last position every projection's live documents include: while one is rebuilt, the checkpoint its
+   * old documents are frozen at.
+   */
   lowestCheckpoint(): Position {
-    let lowest: Position | undefined;
-    for (const projection of this.running) {
-      const position = this.checkpoints.get(projection.name) ?? START;
-      if (lowest === undefined || position < lowest) lowest = position;
-    }
-    return lowest ?? START;
+    return lowest(this.running.map((p) => this.checkpoints.get(p.name) ?? START));
   }
 
+  /**
+   * Reads the checkpoints: a projection whose documents have another version is rebuilt beside them (its
+   * shadow resumed where a crash left it); one without documents is built in place.
+   */
   private async load(): Promise<void> {
     await this.configure();
     await this.store.prepare(this.running);
+    this.rebuilds.clear();
     for (const projection of this.running) {
-      const checkpoint = await this.store.checkpoint(projection.name);
-      if (checkpoint && checkpoint.version !== projection.version) {
+      let checkpoint = await this.store.checkpoint(projection.name);
+      if (checkpoint?.version === RESETTING_VERSION) {
+        // Dropped part-way: nothing worth showing meanwhile.
         await this.store.reset(projection);
-        this.checkpoints.set(projection.name, START);
-      } else {
-        this.checkpoints.set(projection.name, checkpoint?.position ?? START);
+        checkpoint = undefined;
       }
+      this.checkpoints.set(projection.name, checkpoint?.position ?? START);
+      this.liveVersions.set(projection.name, checkpoint?.version ?? projection.version);
+      if (checkpoint && checkpoint.version !== projection.version) await this.startRebuild(projection);
     }
+    this.loaded = true;
   }
 
   /** Builds each configurable projection with the configuration in effect at the log's head. */
@@ -157,54 +271,115 @@ export class ProjectionRunner {
     );
   }
 
-  /** Reads one batch after the lowest checkpoint, folds it into every projection behind it, commits. */
-  private async step(): Promise<number> {
-    const batch = await this.events.readAll({ after: this.lowestCheckpoint(), maxCount: this.batchSize });
-    if (batch.length === 0) return 0;
-
-    const changes: DocChange[] = [];
-    const checkpoints: CheckpointMove[] = [];
-    const replacements: Replacement[] = [];
-    for (const [index, projection] of this.running.entries()) {
-      const after = this.checkpoints.get(projection.name) ?? START;
-      const { events, replacement } = eventsToFold(projection, batch, after);
-      if (replacement) replacements.push({ index, projection: replacement });
-      const last = events[events.length - 1];
-      if (!last) continue;
-      changes.push(...(await this.fold(projection, events)));
-      checkpoints.push({
-        name: projection.name,
-        position: last.position,
-        version: projection.version,
-        from: after,
-      });
-    }
-    try {
-      await this.store.commit({ changes, checkpoints });
-    } catch (error) {
-      if (!(error instanceof CheckpointMovedError)) throw error;
-      // Another projector committed this batch first: go on from where the store says it is.
-      await this.load();
-      return batch.length;
-    }
-    for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.name, checkpoint.position);
-    const { scrubsAfter } = this.options;
-    if (scrubsAfter && batch.some(scrubsAfter)) await this.store.scrub();
-    for (const replacement of replacements) await this.replace(replacement);
-    this.waiters.reached(this.lowestCheckpoint());
-    return batch.length;
+  private liveTargets(): FoldTarget[] {
+    return this.running
+      .filter((p) => !this.rebuilds.has(p.name))
+      .map((projection) => ({
+        projection,
+        checkpoint: projection.name,
+        storedAs: live,
+        position: this.checkpoints.get(projection.name) ?? START,
+      }));
   }
 
-  /** Puts the projection built with a new configuration in place of its predecessor, to rebuild from the start. */
-  private async replace({ index, projection }: Replacement): Promise<void> {
+  private shadowTargets(): FoldTarget[] {
+    return [...this.rebuilds.values()].map(({ projection, position }) => ({
+      projection,
+      checkpoint: shadowCheckpointName(projection.name),
+      storedAs: shadowCollectionName,
+      position,
+    }));
+  }
+
+  /** Reads the batch after the lowest of the targets' checkpoints and folds it into each target behind. */
+  private async foldBatch(targets: readonly FoldTarget[]): Promise<FoldedBatch> {
+    const folded: FoldedBatch = { events: [], changes: [], checkpoints: [], replacements: [] };
+    if (targets.length === 0) return folded;
+    const after = lowest(targets.map((t) => t.position));
+    const batch = await this.events.readAll({ after, maxCount: this.batchSize });
+    for (const target of targets) {
+      const { events, replacement } = eventsToFold(target.projection, batch, target.position);
+      if (replacement) {
+        folded.replacements.push({ index: this.indexOf(target.projection.name), projection: replacement });
+      }
+      const last = events[events.length - 1];
+      if (!last) continue;
+      folded.changes.push(...(await this.fold(target, events)));
+      folded.checkpoints.push({
+        name: target.checkpoint,
+        position: last.position,
+        version: target.projection.version,
+        from: target.position,
+      });
+    }
+    return { ...folded, events: batch };
+  }
+
+  private moveCheckpoints(checkpoints: readonly CheckpointMove[]): void {
+    for (const { name, position } of checkpoints) {
+      const rebuild = [...this.rebuilds.values()].find(
+        (r) => shadowCheckpointName(r.projection.name) === name,
+      );
+      if (rebuild) this.rebuilds.set(rebuild.projection.name, { ...rebuild, position });
+      else this.checkpoints.set(name, position);
+    }
+  }
+
+  /**
+   * Whether another projector has moved or swapped in a shadow this one builds: its collections may then be
+   * gone, which fails the fold before the commit could tell.
+   */
+  private async rebuildsMoved(): Promise<boolean> {
+    for (const { projection, position } of this.rebuilds.values()) {
+      const shadow = await this.store.checkpoint(shadowCheckpointName(projection.name));
+      const stored = await this.store.checkpoint(projection.name);
+      if ((shadow?.position ?? START) !== position || stored?.version === projection.version) return true;
+    }
+    return false;
+  }
+
+  /** Starts building the projection built with a new configuration beside the one it replaces. */
+  private async rebuild({ index, projection }: Replacement): Promise<void> {
     this.running[index] = projection;
-    await this.store.reset(projection);
-    this.checkpoints.set(projection.name, START);
+    await this.startRebuild(projection);
+  }
+
+  private async startRebuild(projection: Projection): Promise<void> {
+    const shadow = await this.store.prepareShadow(projection);
+    this.rebuilds.set(projection.name, { projection, position: shadow?.position ?? START });
+  }
+
+  /**
+   * Swaps in each shadow of those just read for (`building`) that stands at or past every live projection.
+   * Another projector's swap first is taken up from the store.
+   */
+  private async swapCaughtUp(building: readonly string[]): Promise<void> {
+    const head = this.liveTargets().reduce((max, t) => (t.position > max ? t.position : max), START);
+    for (const name of building) {
+      const rebuild = this.rebuilds.get(name);
+      if (!rebuild || rebuild.position < head) continue;
+      const { projection, position } = rebuild;
+      try {
+        await this.store.swapShadow(projection, position);
+      } catch (error) {
+        if (!(error instanceof CheckpointMovedError)) throw error;
+        await this.load();
+        return;
+      }
+      this.rebuilds.delete(projection.name);
+      this.checkpoints.set(projection.name, position);
+      this.liveVersions.set(projection.name, projection.version);
+    }
+  }
+
+  private indexOf(name: string): number {
+    return this.running.findIndex((p) => p.name === name);
   }
 
   /** Applies a projection's pure evolve to the events, over the documents it names; answers the net changes. */
-  private async fold(projection: Projection, events: readonly RecordedEvent[]): Promise<DocChange[]> {
-    const documents = new BatchDocuments(this.store, projection);
+  private async fold(target: FoldTarget, events: readonly RecordedEvent[]): Promise<DocChange[]> {
+    const { projection } = target;
+    const documents = new BatchDocuments(this.store, projection, target.storedAs);
     // Prefetch for the whole batch in one read per collection, then top up per event.
     const prefetch = documents.missingOf(events.flatMap((event) => projection.touches(event)));
     if (prefetch) await documents.load(prefetch);
@@ -216,6 +391,15 @@ export class ProjectionRunner {
     }
     return documents.changes();
   }
+}
+
+const eventsIn = (folded: readonly FoldedBatch[]): number =>
+  folded.reduce((sum, f) => sum + f.events.length, 0);
+
+function lowest(positions: readonly Position[]): Position {
+  let found: Position | undefined;
+  for (const position of positions) if (found === undefined || position < found) found = position;
+  return found ?? START;
 }
 
 /**
@@ -252,6 +436,7 @@ class BatchDocuments {
   constructor(
     private readonly store: ReadStore,
     private readonly projection: Projection,
+    private readonly storedAs: (collection: string) => string,
   ) {}
 
   /** What touches may look at: the documents loaded so far. */
@@ -283,7 +468,7 @@ class BatchDocuments {
 
   async load(missing: Map<string, string[]>): Promise<void> {
     for (const [collection, ids] of missing) {
-      const found = await this.store.getMany(collection, ids);
+      const found = await this.store.getMany(this.storedAs(collection), ids);
       const map = this.collection(collection);
       for (const id of ids) map.set(id, found.get(id) ?? null);
       if (found.size > 0) {
@@ -324,7 +509,7 @@ class BatchDocuments {
       for (const id of ids) {
         const doc = map.get(id) ?? null;
         if (doc === null && !before?.has(id)) continue;
-        changes.push({ collection, id, doc });
+        changes.push({ collection: this.storedAs(collection), id, doc });
       }
     }
     return changes;

@@ -21,7 +21,8 @@ export class HealthController {
   /**
    * 200 when the service can serve commands and queries, 503 (with what is down) otherwise. Projection lag
    * is reported, not judged (a rebuild lags by design): `lag` counts events where positions are gapless
-   * (the embedded store), and `caughtUp` says whether a checkpoint has reached the head.
+   * (the embedded store), and `caughtUp` says whether a checkpoint has reached the head. A projection whose
+   * new version is built beside its documents shows that build's progress in `rebuilding`.
    */
   @Get()
   @ApiOperation({
@@ -66,6 +67,9 @@ export class HealthController {
               name: p.name,
               version: p.version,
               ...behind(p.checkpoint),
+              ...(p.rebuilding
+                ? { rebuilding: { version: p.rebuilding.version, ...behind(p.rebuilding.checkpoint) } }
+                : {}),
             })),
             ...(status.automation === undefined ? {} : { automation: behind(status.automation) }),
           });

@@ -16,9 +16,21 @@ export class ConsumerProgressView {
   @ApiProperty({ description: 'Whether the checkpoint has reached the head' }) caughtUp!: boolean;
 }
 
+export class RebuildProgressView extends ConsumerProgressView {
+  @ApiProperty({ type: 'integer', description: 'The version being built' }) version!: number;
+}
+
 export class ProjectionProgressView extends ConsumerProgressView {
   @ApiProperty({ example: 'lead-list' }) name!: string;
-  @ApiProperty({ type: 'integer', description: 'The version of its read model' }) version!: number;
+  @ApiProperty({ type: 'integer', description: 'The version of the documents queries read' })
+  version!: number;
+  @ApiPropertyOptional({
+    type: RebuildProgressView,
+    description:
+      'While a new version of the read model is built beside the documents queries read (they answer ' +
+      'meanwhile, frozen at `checkpoint`): that version and how far it has got. It replaces them once caught up.',
+  })
+  rebuilding?: RebuildProgressView;
 }
 
 export class EventStoreCheckView {

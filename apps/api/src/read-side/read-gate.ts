@@ -2,7 +2,13 @@ import { APP_CONFIG, type AppConfig, ProjectionProgress } from '@app/application
 import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import { ProblemException, problemType } from '../http/problem';
 
-/** Read-your-writes: a query with minPosition answers only once the read models have processed it. */
+/**
+ * Read-your-writes: a query with minPosition answers only once the read models have processed it. While a
+ * projection's new version is built beside its documents, those documents stay at the checkpoint they were
+ * frozen at, and a position after it is not reached until the new version is swapped in: the query waits
+ * (503 after READ_WAIT_MS) rather than answer without the write. Queries without minPosition answer at once,
+ * from the old documents; GET /health shows the rebuild's progress.
+ */
 @Injectable()
 export class ReadGate {
   constructor(

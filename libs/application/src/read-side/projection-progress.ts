@@ -2,12 +2,18 @@ import { type Position, START } from '@app/event-store';
 import {
   type CheckpointedConsumer,
   type ProjectionRunner,
+  type ProjectionStatus,
   type ReadStore,
   appendedCheckpointName,
+  shadowCheckpointName,
 } from '@app/read-models';
 
 export interface ReadSideStatus {
-  readonly projections: { readonly name: string; readonly version: number; readonly checkpoint: Position }[];
+  /**
+   * Each projection: the version and checkpoint of the documents queries read, and while a new version is
+   * built beside them, how far it has got.
+   */
+  readonly projections: readonly ProjectionStatus[];
   /** The automation's checkpoint, when it runs. */
   readonly automation?: Position;
 }
@@ -92,7 +98,13 @@ export class StoredProgress extends ProjectionProgress {
         // The version the projector wrote with: a projection configured from the log (the lead list and its
         // scoring rules) runs there under a version this process does not know.
         const stored = await this.store.checkpoint(p.name);
-        return { name: p.name, version: stored?.version ?? p.version, checkpoint: stored?.position ?? START };
+        const shadow = await this.store.checkpoint(shadowCheckpointName(p.name));
+        return {
+          name: p.name,
+          version: stored?.version ?? p.version,
+          checkpoint: stored?.position ?? START,
+          ...(shadow ? { rebuilding: { version: shadow.version, checkpoint: shadow.position } } : {}),
+        };
       }),
     );
     if (this.automationName === null) return { projections };

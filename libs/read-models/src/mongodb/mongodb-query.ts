@@ -22,6 +22,8 @@ export interface CheckpointDoc {
   readonly _id: string;
   readonly position: Decimal128;
   readonly version: number;
+  /** On a shadow's checkpoint: its collections are being renamed over the live ones (see swapShadow). */
+  readonly swapping?: true;
 }
 
 export interface MongoQuery {
@@ -31,6 +33,8 @@ export interface MongoQuery {
 }
 
 const NAME = /^[a-z][a-z0-9_]*$/;
+/** A shadow collection (shadowCollectionName): apart from every valid name, as the checkpoints are. */
+const SHADOW = /^_shadow_[a-z][a-z0-9_]*$/;
 const PREFIX = /^[A-Za-z0-9_-]*$/;
 const FIELD = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -40,7 +44,7 @@ const FIELD = /^[A-Za-z][A-Za-z0-9_]*$/;
  */
 export function collectionName(prefix: string, name: string): string {
   if (!PREFIX.test(prefix)) throw new Error(`"${prefix}" is not a valid collection prefix`);
-  if (!NAME.test(name)) throw new Error(`"${name}" is not a valid collection name`);
+  if (!NAME.test(name) && !SHADOW.test(name)) throw new Error(`"${name}" is not a valid collection name`);
   return `${prefix}${name}`;
 }
 

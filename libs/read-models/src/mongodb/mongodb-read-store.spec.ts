@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { StoreUnavailableError } from '@app/event-store';
 import { MongoClient } from 'mongodb';
 import type { Projection } from '../projection';
+import { CheckpointMovedError, shadowCheckpointName, shadowCollectionName } from '../read-store.port';
+import { checkpointsName } from './mongodb-query';
 import { describeReadStoreContract } from '../testing/read-store.contract';
 import {
   MongoReadStore,
@@ -154,6 +156,49 @@ if (url) {
         const position = 2n ** 63n + 7n;
         await store.commit({ changes: [], checkpoints: [{ name: 'ledger', position, version: 1 }] });
         expect(await store.checkpoint('ledger')).toEqual({ name: 'ledger', position, version: 1 });
+      });
+
+      it('finishes at the next start a swap a crash cut after its first rename', async () => {
+        const database = freshDatabase();
+        const store = open({}, database);
+        await store.prepare([ledger]);
+        await store.commit({
+          changes: [
+            { collection: 'entries', id: 'old', doc: { id: 'old' } },
+            { collection: 'totals', id: 'all', doc: { id: 'all', sum: 1 } },
+          ],
+          checkpoints: [{ name: 'ledger', position: 3n, version: 1 }],
+        });
+        const version2 = { ...ledger, version: 2 };
+        await store.prepareShadow(version2);
+        await store.commit({
+          changes: [
+            { collection: shadowCollectionName('entries'), id: 'new', doc: { id: 'new' } },
+            { collection: shadowCollectionName('totals'), id: 'all', doc: { id: 'all', sum: 2 } },
+          ],
+          checkpoints: [{ name: shadowCheckpointName('ledger'), position: 5n, version: 2, from: 0n }],
+        });
+        // What swapShadow had done when the process died: the mark, and the first of the two renames.
+        const db = client.db(database);
+        await db
+          .collection(checkpointsName(''))
+          .updateOne({ _id: shadowCheckpointName('ledger') as never }, { $set: { swapping: true } });
+        await db.renameCollection(shadowCollectionName('entries'), 'entries', { dropTarget: true });
+
+        // A projector still building the shadow finds it moved.
+        await expect(
+          store.commit({
+            changes: [],
+            checkpoints: [{ name: shadowCheckpointName('ledger'), position: 6n, version: 2, from: 5n }],
+          }),
+        ).rejects.toBeInstanceOf(CheckpointMovedError);
+
+        const restarted = open({}, database);
+        await restarted.prepare([version2]);
+        expect(await restarted.find('entries', {})).toEqual([{ id: 'new' }]);
+        expect(await restarted.get('totals', 'all')).toEqual({ id: 'all', sum: 2 });
+        expect(await restarted.checkpoint('ledger')).toEqual({ name: 'ledger', position: 5n, version: 2 });
+        expect(await restarted.checkpoint(shadowCheckpointName('ledger'))).toBeUndefined();
       });
 
       it('keeps stores with different prefixes apart in one database', async () => {

@@ -1,4 +1,4 @@
-import { START, StoreUnavailableError } from '@app/event-store';
+import { type Position, START, StoreUnavailableError } from '@app/event-store';
 import {
   type Collection,
   type Db,
@@ -8,19 +8,23 @@ import {
   type TransactionOptions,
   WriteConcern,
 } from 'mongodb';
-import type { CountQuery, Doc, FindQuery, Projection } from '../projection';
+import type { CountQuery, Doc, FindQuery, IndexSpec, Projection } from '../projection';
 import {
   type Checkpoint,
   CheckpointMovedError,
+  RESETTING_VERSION,
   ReadStore,
   type ReadStoreCommit,
   type SnapshotReader,
+  shadowCheckpointName,
+  shadowCollectionName,
 } from '../read-store.port';
 import {
   type CheckpointDoc,
   type MongoDoc,
   checkpointsName,
   collectionName,
+  encodePosition,
   fromCheckpointDoc,
   fromMongoDoc,
   toCheckpointDoc,
@@ -39,10 +43,10 @@ export interface MongoReadStoreOptions {
 
 /** The server's answer when a collection being created exists already. */
 const NAMESPACE_EXISTS = 48;
+/** The server's answer when a collection to rename is gone (another process renamed it first). */
+const NAMESPACE_NOT_FOUND = 26;
 /** MongoDB 5.0: the first with snapshot reads outside transactions. */
 const SNAPSHOT_READS_WIRE_VERSION = 13;
-/** The checkpoint's version while a reset is under way: no projection has it. */
-const RESETTING = -1;
 
 /** Acknowledged by a majority, so that a failover cannot roll back a commit the runner counts as done. */
 const MAJORITY = new WriteConcern('majority');
@@ -144,18 +148,115 @@ export class MongoReadStore extends ReadStore {
     return store;
   }
 
-  /** Creates the collections and indexes up front: a commit's transaction then never has to create one. */
+  /**
+   * Creates the collections and indexes up front: a commit's transaction then never has to create one. A
+   * swap a crash interrupted is finished first.
+   */
   async prepare(projections: readonly Projection[]): Promise<void> {
     await this.checkDeployment();
     await this.createCollection(this.checkpoints.collectionName);
     for (const projection of projections) {
-      for (const spec of projection.collections) {
-        const collection = this.db.collection<MongoDoc>(collectionName(this.prefix, spec.name));
-        await this.createCollection(collection.collectionName);
-        const indexes = toIndexes(spec.indexes);
-        if (indexes.length > 0) await collection.createIndexes(indexes);
-        this.collections.set(spec.name, collection);
+      const shadow = await this.checkpoints.findOne({ _id: { $eq: shadowCheckpointName(projection.name) } });
+      if (shadow?.swapping) await this.finishSwap(projection, shadow);
+      for (const spec of projection.collections) await this.prepareCollection(spec.name, spec.indexes);
+    }
+  }
+
+  private async prepareCollection(name: string, indexes: readonly IndexSpec[]): Promise<void> {
+    const collection = this.db.collection<MongoDoc>(collectionName(this.prefix, name));
+    await this.createCollection(collection.collectionName);
+    const described = toIndexes(indexes);
+    if (described.length > 0) await collection.createIndexes(described);
+    this.collections.set(name, collection);
+  }
+
+  /**
+   * A shadow that is not kept is dropped before its checkpoint is deleted: a projector that was building it
+   * meanwhile then finds its checkpoint moved, and starts it again.
+   */
+  async prepareShadow(projection: Projection): Promise<Checkpoint | undefined> {
+    const name = shadowCheckpointName(projection.name);
+    const stored = await this.checkpoints.findOne({ _id: { $eq: name } });
+    const resumable =
+      stored && !stored.swapping && stored.version === projection.version ? stored : undefined;
+    for (const spec of projection.collections) {
+      const shadow = shadowCollectionName(spec.name);
+      if (!resumable) await this.dropCollection(collectionName(this.prefix, shadow));
+      await this.prepareCollection(shadow, spec.indexes);
+    }
+    if (!resumable) await this.checkpoints.deleteOne({ _id: name });
+    return resumable && fromCheckpointDoc(resumable);
+  }
+
+  /**
+   * Not one transaction: MongoDB renames no collection inside one. The shadow's checkpoint is marked first
+   * (only if it stands at the position: a second projector's commit or swap then finds it moved), then each
+   * shadow collection is renamed over its live one (renameCollection with dropTarget: each rename is atomic,
+   * with the indexes the shadow was built with), then one transaction moves the checkpoints. A query between
+   * two renames of a projection with several collections can see one collection new and another old; one
+   * running in a snapshot across a rename may fail and is retried by its caller. A crash after the mark
+   * leaves it on the shadow's checkpoint: the next `prepare` renames what is left and moves the checkpoints.
+   */
+  async swapShadow(projection: Projection, position: Position): Promise<void> {
+    const name = shadowCheckpointName(projection.name);
+    const marked = await this.checkpoints.findOneAndUpdate(
+      {
+        _id: { $eq: name },
+        position: { $eq: encodePosition(position) },
+        version: { $eq: projection.version },
+        swapping: { $exists: false },
+      },
+      { $set: { swapping: true } },
+      { returnDocument: 'after' },
+    );
+    if (!marked) {
+      const stored = await this.checkpoints.findOne({ _id: { $eq: name } });
+      throw new CheckpointMovedError(name, position, stored ? fromCheckpointDoc(stored).position : START);
+    }
+    await this.finishSwap(projection, marked);
+  }
+
+  async dropShadow(projection: Pick<Projection, 'name' | 'collections'>): Promise<void> {
+    for (const spec of projection.collections) {
+      const shadow = shadowCollectionName(spec.name);
+      await this.dropCollection(collectionName(this.prefix, shadow));
+      this.collections.delete(shadow);
+    }
+    await this.checkpoints.deleteOne({ _id: shadowCheckpointName(projection.name) });
+  }
+
+  /**
+   * Renames the shadow collections still there over the live ones, then moves the checkpoints together,
+   * unless another process finishing the same swap did first (its rename, or its move, is then not redone:
+   * the live checkpoint may have moved on since).
+   */
+  private async finishSwap(
+    projection: Pick<Projection, 'name' | 'collections'>,
+    shadow: CheckpointDoc,
+  ): Promise<void> {
+    for (const spec of projection.collections) {
+      const from = collectionName(this.prefix, shadowCollectionName(spec.name));
+      try {
+        if (await this.exists(from)) {
+          await this.db.renameCollection(from, collectionName(this.prefix, spec.name), { dropTarget: true });
+        }
+      } catch (error) {
+        if (!(error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND)) throw error;
       }
+      this.collections.delete(shadowCollectionName(spec.name));
+    }
+    const { position, version } = fromCheckpointDoc(shadow);
+    const session = this.client.startSession();
+    try {
+      await session.withTransaction(async () => {
+        const finished = await this.checkpoints.deleteOne({ _id: shadow._id, swapping: true }, { session });
+        if (finished.deletedCount === 0) return;
+        await this.checkpoints.bulkWrite(toCheckpointWrites([{ name: projection.name, position, version }]), {
+          session,
+        });
+      }, COMMIT);
+    } finally {
+      await session.endSession();
     }
   }
 
@@ -213,7 +314,8 @@ export class MongoReadStore extends ReadStore {
           if (checkpoint.from === undefined) continue;
           const stored = await this.checkpoints.findOne({ _id: { $eq: checkpoint.name } }, { session });
           const actual = stored ? fromCheckpointDoc(stored).position : START;
-          if (actual !== checkpoint.from)
+          // A shadow being swapped in is no longer built on.
+          if (actual !== checkpoint.from || stored?.swapping)
             throw new CheckpointMovedError(checkpoint.name, checkpoint.from, actual);
         }
         // One after the other: the operations of a transaction must not run in parallel.
@@ -236,7 +338,7 @@ export class MongoReadStore extends ReadStore {
     const collections = projection.collections.map((spec) => this.collection(spec.name));
     await this.checkpoints.replaceOne(
       { _id: projection.name },
-      toCheckpointDoc({ name: projection.name, position: START, version: RESETTING }),
+      toCheckpointDoc({ name: projection.name, position: START, version: RESETTING_VERSION }),
       { upsert: true },
     );
     for (const collection of collections) await collection.deleteMany({});
@@ -262,6 +364,14 @@ export class MongoReadStore extends ReadStore {
     } catch (error) {
       if (!(error instanceof MongoServerError && error.code === NAMESPACE_EXISTS)) throw error;
     }
+  }
+
+  private async exists(name: string): Promise<boolean> {
+    return (await this.db.listCollections({ name }, { nameOnly: true }).toArray()).length > 0;
+  }
+
+  private async dropCollection(name: string): Promise<void> {
+    if (await this.exists(name)) await this.db.dropCollection(name);
   }
 
   private collection(name: string): Collection<MongoDoc> {

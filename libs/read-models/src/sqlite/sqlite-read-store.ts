@@ -1,15 +1,24 @@
-import type { SqliteDatabase } from '@app/event-store';
+import { type Position, START, type SqliteDatabase } from '@app/event-store';
 import type Database from 'better-sqlite3';
-import type { CountQuery, Doc, FindQuery, IndexSpec, Projection } from '../projection';
+import type { CollectionSpec, CountQuery, Doc, FindQuery, IndexSpec, Projection } from '../projection';
 import {
   type Checkpoint,
   CheckpointMovedError,
   ReadStore,
   type ReadStoreCommit,
   type SnapshotReader,
+  shadowCheckpointName,
+  shadowCollectionName,
 } from '../read-store.port';
 
 type Statement = Database.Statement<unknown[]>;
+
+const INDEX_NAMED = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?";
+const TABLE_NAMED = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?";
+
+const UPSERT_CHECKPOINT =
+  'INSERT INTO checkpoints (name, position, version) VALUES (?, ?, ?) ' +
+  'ON CONFLICT (name) DO UPDATE SET position = excluded.position, version = excluded.version';
 
 interface CollectionTables {
   readonly table: string;
@@ -41,7 +50,19 @@ function columnValue(value: unknown): string | number | bigint | null {
 }
 
 const NAME = /^[a-z][a-z0-9_]*$/;
+/** A shadow collection (shadowCollectionName): its tables start with doc__, which no live one's do. */
+const SHADOW = /^_shadow_[a-z][a-z0-9_]*$/;
 const FIELD = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** The table of a collection's documents. */
+const tableOf = (collection: string): string => `doc_${collection}`;
+/** Where a swap puts a collection's table while it is dropped: apart from live and shadow tables. */
+const retiredTableOf = (collection: string): string => `doc__retired_${collection}`;
+/** The array fields of a collection, each with a side table. */
+const arrayFieldsOf = (spec: CollectionSpec): string[] =>
+  spec.indexes.filter((index) => index.multi && !index.after).map((index) => index.field);
+/** The side table of a collection's array field: (value, id) for each element. */
+const sideTableOf = (table: string, field: string): string => `${table}__${field}`;
 
 /**
  * The embedded read store on SQLite: one table per collection (id, JSON document), each indexed field in a
@@ -74,6 +95,9 @@ export class SqliteReadStore extends ReadStore {
     this.db.transaction(() => {
       for (const projection of projections) {
         this.dropEarlierLayout(projection);
+        // What a swap cut short by a crash had put aside.
+        for (const spec of projection.collections)
+          this.dropTables(retiredTableOf(spec.name), arrayFieldsOf(spec));
         for (const spec of projection.collections) this.createCollection(spec.name, spec.indexes);
       }
     })();
@@ -96,9 +120,10 @@ export class SqliteReadStore extends ReadStore {
     return result;
   }
 
+  /** Creates a collection's table, the columns of its indexed fields, the side tables of its array fields, and the indexes. */
   private createCollection(name: string, indexes: readonly IndexSpec[]): void {
-    if (!NAME.test(name)) throw new Error(`"${name}" is not a valid collection name`);
-    const table = `doc_${name}`;
+    if (!NAME.test(name) && !SHADOW.test(name)) throw new Error(`"${name}" is not a valid collection name`);
+    const table = tableOf(name);
     this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
     const existing = new Set(this.columns(table).map((c) => c.name));
     const fields: string[] = [];
@@ -107,11 +132,11 @@ export class SqliteReadStore extends ReadStore {
       if (!FIELD.test(index.field)) throw new Error(`"${index.field}" is not a valid field name`);
       if (index.after) continue;
       if (index.multi) {
-        const side = `${table}__${index.field}`;
+        const side = sideTableOf(table, index.field);
         this.db.exec(
-          `CREATE TABLE IF NOT EXISTS ${side} (value TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (value, id)) WITHOUT ROWID;` +
-            `CREATE INDEX IF NOT EXISTS ${side}_id ON ${side} (id)`,
+          `CREATE TABLE IF NOT EXISTS ${side} (value TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (value, id)) WITHOUT ROWID`,
         );
+        this.ensureIndex(side, ['id'], `${side}_id`);
         multi.set(index.field, side);
       } else {
         const column = `f_${index.field}`;
@@ -120,7 +145,7 @@ export class SqliteReadStore extends ReadStore {
           this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column}`);
           this.db.exec(`UPDATE ${table} SET ${column} = json_extract(doc, '$.${index.field}')`);
         }
-        this.db.exec(`CREATE INDEX IF NOT EXISTS ${table}_${index.field} ON ${table} (${column}, id)`);
+        this.ensureIndex(table, [column, 'id'], `${table}_${index.field}`);
         fields.push(index.field);
       }
     }
@@ -132,15 +157,32 @@ export class SqliteReadStore extends ReadStore {
           `${name}: an index on ${keys.join(', ')} needs each of them declared as a scalar index`,
         );
       }
-      this.db.exec(
-        `CREATE INDEX IF NOT EXISTS ${table}__${keys.join('__')} ON ${table} (${keys.map((k) => `f_${k}`).join(', ')}, id)`,
-      );
+      this.ensureIndex(table, [...keys.map((k) => `f_${k}`), 'id'], `${table}__${keys.join('__')}`);
     }
     const columns = fields.map((field) => `f_${field}`);
     const upsert =
       `INSERT INTO ${table} (${['id', 'doc', ...columns].join(', ')}) VALUES (${['?', '?', ...columns.map(() => '?')].join(', ')}) ` +
       `ON CONFLICT (id) DO UPDATE SET ${['doc', ...columns].map((c) => `${c} = excluded.${c}`).join(', ')}`;
     this.collections.set(name, { table, fields: new Set(fields), indexed: fields, multi, upsert });
+  }
+
+  /**
+   * Creates an index on the columns unless the table has one on them already, whatever its name: a table
+   * swapped in from a shadow keeps the indexes it was built with, under the names they had there. A new one
+   * is given the name asked for, or the first free one after it (name_2, ...), which the shadow of another
+   * table may hold.
+   */
+  private ensureIndex(table: string, columns: readonly string[], name: string): void {
+    const wanted = columns.join(', ');
+    const indexes = this.db.pragma(`index_list(${table})`) as { name: string; origin: string }[];
+    for (const index of indexes) {
+      if (index.origin !== 'c') continue;
+      const indexed = this.db.pragma(`index_info(${index.name})`) as { name: string }[];
+      if (indexed.map((column) => column.name).join(', ') === wanted) return;
+    }
+    let free = name;
+    for (let n = 2; this.statement(INDEX_NAMED).get(free) !== undefined; n++) free = `${name}_${n}`;
+    this.db.exec(`CREATE INDEX ${free} ON ${table} (${wanted})`);
   }
 
   /**
@@ -255,9 +297,7 @@ export class SqliteReadStore extends ReadStore {
   }
 
   checkpoint(name: string): Promise<Checkpoint | undefined> {
-    const row = this.statement('SELECT name, position, version FROM checkpoints WHERE name = ?').get(name) as
-      { name: string; position: number; version: number } | undefined;
-    return Promise.resolve(row && { name: row.name, position: BigInt(row.position), version: row.version });
+    return Promise.resolve(this.storedCheckpoint(name));
   }
 
   commit({ changes, checkpoints }: ReadStoreCommit): Promise<void> {
@@ -304,12 +344,110 @@ export class SqliteReadStore extends ReadStore {
         }
       }
       for (const checkpoint of checkpoints) {
-        this.statement(
-          'INSERT INTO checkpoints (name, position, version) VALUES (?, ?, ?) ' +
-            'ON CONFLICT (name) DO UPDATE SET position = excluded.position, version = excluded.version',
-        ).run(checkpoint.name, Number(checkpoint.position), checkpoint.version);
+        this.statement(UPSERT_CHECKPOINT).run(
+          checkpoint.name,
+          Number(checkpoint.position),
+          checkpoint.version,
+        );
       }
     })();
+  }
+
+  prepareShadow(projection: Projection): Promise<Checkpoint | undefined> {
+    const name = shadowCheckpointName(projection.name);
+    const kept = this.db.transaction(() => {
+      const stored = this.storedCheckpoint(name);
+      const resumable = stored?.version === projection.version ? stored : undefined;
+      for (const spec of projection.collections) {
+        const shadow = shadowCollectionName(spec.name);
+        if (!resumable) this.dropTables(tableOf(shadow), arrayFieldsOf(spec));
+        this.createCollection(shadow, spec.indexes);
+      }
+      if (!resumable) this.statement('DELETE FROM checkpoints WHERE name = ?').run(name);
+      return resumable;
+    })();
+    return Promise.resolve(kept);
+  }
+
+  /**
+   * One transaction: the live tables are renamed aside and the shadow's renamed in their place, with the
+   * indexes they were built with; the checkpoints are moved. Queries on the reader connection go on reading
+   * the live documents as they were until it commits (WAL), then the new ones. It writes no document:
+   * milliseconds whatever their number. The tables put aside are dropped afterwards, in a transaction of
+   * their own (see dropRetired; bench/shadow-swap.ts measures both).
+   */
+  async swapShadow(projection: Projection, position: Position): Promise<void> {
+    const name = shadowCheckpointName(projection.name);
+    this.db.transaction(() => {
+      const stored = this.storedCheckpoint(name);
+      if (stored?.position !== position || stored.version !== projection.version) {
+        throw new CheckpointMovedError(name, position, stored?.position ?? START);
+      }
+      for (const spec of projection.collections) this.swapTables(spec);
+      this.statement(UPSERT_CHECKPOINT).run(projection.name, Number(position), projection.version);
+      this.statement('DELETE FROM checkpoints WHERE name = ?').run(name);
+    })();
+    // Queries waiting on this thread answer from the new documents before the old ones are dropped.
+    await new Promise((resolve) => setImmediate(resolve));
+    this.dropRetired(projection.collections);
+  }
+
+  dropShadow(projection: Pick<Projection, 'name' | 'collections'>): Promise<void> {
+    this.db.transaction(() => {
+      for (const spec of projection.collections) {
+        const shadow = shadowCollectionName(spec.name);
+        this.dropTables(tableOf(shadow), arrayFieldsOf(spec));
+        this.collections.delete(shadow);
+      }
+      this.statement('DELETE FROM checkpoints WHERE name = ?').run(shadowCheckpointName(projection.name));
+    })();
+    return Promise.resolve();
+  }
+
+  /** Puts a collection's shadow tables in place of its live ones, with the live indexes. */
+  private swapTables(spec: CollectionSpec): void {
+    const live = tableOf(spec.name);
+    const shadow = tableOf(shadowCollectionName(spec.name));
+    const retired = retiredTableOf(spec.name);
+    const liveFields = [...(this.collections.get(spec.name)?.multi.keys() ?? [])];
+    const multi = [...new Set([...arrayFieldsOf(spec), ...liveFields])];
+    this.dropTables(retired, multi);
+    this.renameTables(live, retired, multi);
+    this.renameTables(shadow, live, arrayFieldsOf(spec));
+    this.collections.delete(shadowCollectionName(spec.name));
+    this.createCollection(spec.name, spec.indexes);
+  }
+
+  /** Renames a collection's table and the side tables of these array fields, those that exist. */
+  private renameTables(from: string, to: string, multi: readonly string[]): void {
+    const exists = (table: string) => this.statement(TABLE_NAMED).get(table) !== undefined;
+    if (exists(from)) this.db.exec(`ALTER TABLE ${from} RENAME TO ${to}`);
+    for (const field of multi) {
+      const side = sideTableOf(from, field);
+      if (exists(side)) this.db.exec(`ALTER TABLE ${side} RENAME TO ${sideTableOf(to, field)}`);
+    }
+  }
+
+  /**
+   * Drops the tables a swap put aside: with secure_delete, every page they free is overwritten, which takes
+   * about a second per 100,000 documents; hence out of the swap's transaction (and at start, after a crash).
+   */
+  private dropRetired(collections: readonly CollectionSpec[]): void {
+    this.db.transaction(() => {
+      for (const spec of collections) this.dropTables(retiredTableOf(spec.name), arrayFieldsOf(spec));
+    })();
+  }
+
+  /** Drops a collection's table and the side tables of these array fields, when they exist. */
+  private dropTables(table: string, multi: readonly string[]): void {
+    this.db.exec(`DROP TABLE IF EXISTS ${table}`);
+    for (const field of multi) this.db.exec(`DROP TABLE IF EXISTS ${sideTableOf(table, field)}`);
+  }
+
+  private storedCheckpoint(name: string): Checkpoint | undefined {
+    const row = this.statement('SELECT name, position, version FROM checkpoints WHERE name = ?').get(name) as
+      { name: string; position: number; version: number } | undefined;
+    return row && { name: row.name, position: BigInt(row.position), version: row.version };
   }
 
   reset(projection: Pick<Projection, 'name' | 'collections'>): Promise<void> {

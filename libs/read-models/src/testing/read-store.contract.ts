@@ -1,6 +1,11 @@
 import { findIn } from '../memory-documents';
 import type { CountQuery, Doc, FindQuery, Projection } from '../projection';
-import { CheckpointMovedError, type ReadStore } from '../read-store.port';
+import {
+  CheckpointMovedError,
+  type ReadStore,
+  shadowCheckpointName,
+  shadowCollectionName,
+} from '../read-store.port';
 
 export interface ReadStoreContractOptions {
   readonly open: () => Promise<{ store: ReadStore; dispose: () => Promise<void> }>;
@@ -180,6 +185,131 @@ export function describeReadStoreContract(name: string, options: ReadStoreContra
       await store.reset(people);
       expect(await store.find('people', {})).toEqual([]);
       expect(await store.checkpoint('people')).toBeUndefined();
+    });
+
+    describe('a shadow, where a new version is built beside the live documents', () => {
+      const version2: Projection = { ...people, version: 2 };
+      const shadow = shadowCollectionName('people');
+      /** The new version's documents: other teams, other skills, fewer of them. */
+      const rebuilt = Array.from({ length: 40 }, (_, i) => ({
+        ...doc(i + 5),
+        id: doc(i).id,
+        skills: i % 3 === 0 ? ['rust'] : ['ts'],
+        version: 2,
+      }));
+
+      /** Builds the new version in the shadow, in two commits, up to position 80. */
+      async function buildShadow(): Promise<void> {
+        expect(await store.prepareShadow(version2)).toBeUndefined();
+        const write = (from: number, to: number, position: bigint, previous: bigint) =>
+          store.commit({
+            changes: rebuilt.slice(from, to).map((d) => ({ collection: shadow, id: d.id, doc: d })),
+            checkpoints: [{ name: shadowCheckpointName('people'), position, version: 2, from: previous }],
+          });
+        await write(0, 25, 40n, 0n);
+        await write(25, 40, 80n, 40n);
+      }
+
+      /** What every query of the contract answers on the live collection. */
+      const answers = () =>
+        Promise.all([
+          ...queries.map(([, query]) => store.find('people', query)),
+          ...counts.map(([, query]) => store.count('people', query)),
+          store.checkpoint('people'),
+        ]);
+
+      it('leaves what queries on the live collection answer as it was while it is built', async () => {
+        const before = await answers();
+        await buildShadow();
+        expect(await answers()).toEqual(before);
+        expect(await store.snapshot((reader) => reader.get('people', 'p007'))).toEqual(doc(7));
+        expect(await store.checkpoint(shadowCheckpointName('people'))).toEqual({
+          name: shadowCheckpointName('people'),
+          position: 80n,
+          version: 2,
+        });
+      });
+
+      it('swaps in its documents, indexes and checkpoint in one step, and is gone', async () => {
+        await buildShadow();
+        await store.swapShadow(version2, 80n);
+        expect(await store.checkpoint('people')).toEqual({ name: 'people', position: 80n, version: 2 });
+        expect(await store.checkpoint(shadowCheckpointName('people'))).toBeUndefined();
+        expect(await store.count('people', {})).toBe(40);
+        for (const [, query] of queries) {
+          const found = await store.find('people', query);
+          const expected = findIn(rebuilt, query);
+          if (query.orderBy) expect(found).toEqual(expected);
+          else expect(found.map((d) => d.id).sort()).toEqual(expected.map((d) => d.id).sort());
+        }
+        for (const [, query] of counts)
+          expect(await store.count('people', query)).toBe(findIn(rebuilt, query).length);
+        // Commits go on on the swapped-in documents, their indexes kept up.
+        await store.commit({
+          changes: [{ collection: 'people', id: 'p000', doc: { ...rebuilt[0]!, skills: ['go'] } }],
+          checkpoints: [{ name: 'people', position: 81n, version: 2, from: 80n }],
+        });
+        expect((await store.find('people', { where: { skills: 'rust' } })).map((d) => d.id)).not.toContain(
+          'p000',
+        );
+        expect((await store.find('people', { where: { skills: 'go' } })).map((d) => d.id)).toEqual(['p000']);
+      });
+
+      it('swaps again, a later version over the one swapped in', async () => {
+        await buildShadow();
+        await store.swapShadow(version2, 80n);
+        const version3: Projection = { ...people, version: 3 };
+        expect(await store.prepareShadow(version3)).toBeUndefined();
+        await store.commit({
+          changes: [{ collection: shadow, id: 'only', doc: { ...doc(1), id: 'only' } }],
+          checkpoints: [{ name: shadowCheckpointName('people'), position: 90n, version: 3, from: 0n }],
+        });
+        await store.swapShadow(version3, 90n);
+        expect(await store.find('people', { where: { team: doc(1)['team'] as string } })).toEqual([
+          { ...doc(1), id: 'only' },
+        ]);
+        expect(await store.find('people', { where: { skills: 'go' } })).toEqual([{ ...doc(1), id: 'only' }]);
+        expect(await store.checkpoint('people')).toEqual({ name: 'people', position: 90n, version: 3 });
+      });
+
+      it('refuses a swap from a checkpoint it is not at, or of another version, changing nothing', async () => {
+        await buildShadow();
+        const before = await answers();
+        await expect(store.swapShadow(version2, 40n)).rejects.toBeInstanceOf(CheckpointMovedError);
+        await expect(store.swapShadow({ ...people, version: 3 }, 80n)).rejects.toBeInstanceOf(
+          CheckpointMovedError,
+        );
+        expect(await answers()).toEqual(before);
+        await store.swapShadow(version2, 80n);
+        // A second projector's swap of the same shadow, after the first.
+        await expect(store.swapShadow(version2, 80n)).rejects.toBeInstanceOf(CheckpointMovedError);
+        expect(await store.count('people', {})).toBe(40);
+      });
+
+      it('resumes a shadow of the same version where a crash left it, and empties one of another', async () => {
+        await buildShadow();
+        // The next start: the same version goes on from the shadow's checkpoint, its documents kept.
+        expect(await store.prepareShadow(version2)).toEqual({
+          name: shadowCheckpointName('people'),
+          position: 80n,
+          version: 2,
+        });
+        expect(await store.count(shadow, {})).toBe(40);
+        // Another version by then: the stale shadow is emptied, to be built from the start.
+        expect(await store.prepareShadow({ ...people, version: 3 })).toBeUndefined();
+        expect(await store.count(shadow, {})).toBe(0);
+        expect(await store.find(shadow, { where: { skills: 'rust' } })).toEqual([]);
+        expect(await store.checkpoint(shadowCheckpointName('people'))).toBeUndefined();
+        expect(await store.count('people', {})).toBe(60);
+      });
+
+      it('drops a shadow: its documents and checkpoint', async () => {
+        await buildShadow();
+        await store.dropShadow(version2);
+        expect(await store.checkpoint(shadowCheckpointName('people'))).toBeUndefined();
+        expect(await store.prepareShadow(version2)).toBeUndefined();
+        expect(await store.count(shadow, {})).toBe(0);
+      });
     });
 
     it('a snapshot sees one commit, whatever is committed while it reads', async () => {
