@@ -984,6 +984,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/changes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Notices of new events, as Server-Sent Events: to refresh a view, not to consume the log
+     * @description One SSE message per event appended after the request: `id:` its position, `event: change`, `data:` `{ position, streamId, type }`. Pass the position as minPosition to read what the event changed. The same limits as GET /events (streams per key and in all).
+     */
+    get: operations['followChanges'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/admin/keys': {
     parameters: {
       query?: never;
@@ -1021,6 +1041,26 @@ export interface paths {
      * @description From the answer on, the key authenticates nothing on any API process; its open event streams are closed. ApiKeyRevoked is recorded. The last admin key in use cannot be revoked (LAST_ADMIN_KEY).
      */
     delete: operations['revokeKey'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The API key of the request: its name, roles and what it may do
+     * @description Any valid key may ask. The dashboard shows only what `allows` names.
+     */
+    get: operations['getMe'];
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -2261,6 +2301,19 @@ export interface components {
       /** @description What failed (when down) */
       message?: string;
     };
+    RebuildProgressView: {
+      /**
+       * @description The last log position it has processed
+       * @example 1042
+       */
+      checkpoint: string;
+      /** @description Events behind the head; null where positions have gaps (EventStoreDB), so it cannot be counted */
+      lag: number | null;
+      /** @description Whether the checkpoint has reached the head */
+      caughtUp: boolean;
+      /** @description The version being built */
+      version: number;
+    };
     ProjectionProgressView: {
       /**
        * @description The last log position it has processed
@@ -2273,8 +2326,10 @@ export interface components {
       caughtUp: boolean;
       /** @example lead-list */
       name: string;
-      /** @description The version of its read model */
+      /** @description The version of the documents queries read */
       version: number;
+      /** @description While a new version of the read model is built beside the documents queries read (they answer meanwhile, frozen at `checkpoint`): that version and how far it has got. It replaces them once caught up. */
+      rebuilding?: components['schemas']['RebuildProgressView'];
     };
     ConsumerProgressView: {
       /**
@@ -2447,6 +2502,31 @@ export interface components {
     };
     KeyListView: {
       items: components['schemas']['KeyView'][];
+    };
+    MeView: {
+      /** Format: uuid */
+      keyId: string;
+      name: string;
+      roles: ('admin' | 'sales' | 'analyst' | 'auditor' | 'service')[];
+      /** @description Issued with commands: true (a service key that may send commands) */
+      commands: boolean;
+      /** @description Issued with personalData: true (a service key that sees personal data) */
+      personalData: boolean;
+      /** @description What the key may do, as the access matrix names it: commands, configuration, reads, histories (and asOf views), analytics, audit, events, metrics, keys, privacy */
+      allows: (
+        | 'commands'
+        | 'configuration'
+        | 'reads'
+        | 'histories'
+        | 'analytics'
+        | 'audit'
+        | 'events'
+        | 'metrics'
+        | 'keys'
+        | 'privacy'
+      )[];
+      /** @description Whether the personal fields of leads are shown to this key in clear (else '***') */
+      personalDataInClear: boolean;
     };
     /** @description An RFC 9457 problem details document: every error of the API */
     Problem: {
@@ -10934,6 +11014,98 @@ export interface operations {
       };
     };
   };
+  followChanges: {
+    parameters: {
+      query?: {
+        /** @description Start strictly after this log position; without it, only the events appended after the request. A Last-Event-ID header wins over it. */
+        after?: string;
+      };
+      header?: {
+        /** @description Resume strictly after this position */
+        'Last-Event-ID'?: string;
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The stream of notices */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': string;
+        };
+      };
+      /** @description A malformed URL or X-Correlation-Id header */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   listKeys: {
     parameters: {
       query?: never;
@@ -11429,6 +11601,92 @@ export interface operations {
       };
       /** @description Idempotency-Key reused with a different request */
       422: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getMe: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MeView'];
+        };
+      };
+      /** @description A malformed URL or X-Correlation-Id header */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
         headers: {
           'X-Correlation-Id': components['headers']['CorrelationId'];
           [name: string]: unknown;
