@@ -1,19 +1,24 @@
 import { Agent, get as httpGet } from 'node:http';
 import { ADMIN_AUTHORIZATION } from '../test/support/test-keys';
+import { randomMoments } from './moments';
 import { latencies } from './stats';
 
 /**
  * A query client in a process of its own, so that the benchmark process's heap (it has just built a
  * million-event log) does not add its garbage collection to the latencies it measures. It speaks node:http
  * over one kept-alive connection: fetch (undici) adds about 0.3 ms and a tail of its own on this machine.
- * Usage: node --import tsx bench/query-client.ts <url> <times>; prints { p50Ms, p99Ms } as JSON.
+ * Usage: node --import tsx bench/query-client.ts <url> <times> [from to]; prints { p50Ms, p99Ms } as JSON.
+ * With from and to (ISO instants), each request puts a moment drawn at random between them (the same
+ * sequence at every run) in place of {asOf} in the url.
  */
 async function main(): Promise<void> {
-  const [url, times] = process.argv.slice(2);
-  if (!url || !times) throw new Error('usage: query-client <url> <times>');
+  const [template, times, from, to] = process.argv.slice(2);
+  if (!template || !times) throw new Error('usage: query-client <url> <times> [from to]');
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const moments = from && to ? randomMoments(Date.parse(from), Date.parse(to)) : undefined;
   const get = () =>
     new Promise<void>((resolve, reject) => {
+      const url = moments ? template.replace('{asOf}', encodeURIComponent(moments())) : template;
       httpGet(url, { agent, headers: ADMIN_AUTHORIZATION }, (response) => {
         if (response.statusCode !== 200) reject(new Error(`GET ${url}: ${response.statusCode}`));
         response.on('data', () => undefined);

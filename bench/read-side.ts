@@ -12,15 +12,25 @@ import {
   heldPersonalFields,
   loadConfig,
   loadOrCreateMasterKey,
+  openAsOfSnapshots,
   openLog,
   openReadStore,
   sealEventData,
 } from '@app/application';
 import { DEFAULT_PIPELINE, dealIdForLead } from '@app/domain';
-import { type SqliteDatabase, SqliteEventStore, openSqliteDatabase, timeOrderedUuid } from '@app/event-store';
+import {
+  type EventStore,
+  type SqliteDatabase,
+  SqliteEventStore,
+  openSqliteDatabase,
+  timeOrderedUuid,
+} from '@app/event-store';
 import {
   ACTIVITIES,
   type DocChange,
+  type DocumentReader,
+  dealCountsProjection,
+  funnelProjection,
   type Projection,
   firstOf,
   leadListRuleSet,
@@ -35,7 +45,8 @@ import {
   pipelinesProjection,
   stagesReport,
 } from '@app/read-models';
-import { startService, stopService } from '../test/support/service-process';
+import { BUILT_API, startService, stopService } from '../test/support/service-process';
+import { randomMoments } from './moments';
 import { type Figure, latencies } from './stats';
 
 const STAGES = DEFAULT_PIPELINE.stages.map((s) => s.stage);
@@ -63,7 +74,10 @@ const CURRENCIES = ['EUR', 'USD', 'GBP'];
  * the service seals them: a data key per person, wrapped by the master key the service will find for this
  * data directory (DATA_DIR-keys/master.key), kept in its data key store.
  */
-export async function writeLog(file: string, target: number): Promise<{ events: number; middle: string }> {
+export async function writeLog(
+  file: string,
+  target: number,
+): Promise<{ events: number; middle: string; from: string; to: string }> {
   const config = loadConfig({ DATA_DIR: dirname(file) });
   const wrapper = new LocalKeyWrapper(loadOrCreateMasterKey(config.masterKeyFile).key);
   const keys = new Map<string, SealingKey>();
@@ -334,7 +348,12 @@ export async function writeLog(file: string, target: number): Promise<{ events: 
   } finally {
     await keyStore.close();
   }
-  return { events: position, middle: new Date(start + 182 * 24 * 3600 * 1000).toISOString() };
+  return {
+    events: position,
+    middle: new Date(start + 182 * 24 * 3600 * 1000).toISOString(),
+    from: new Date(start).toISOString(),
+    to: new Date(start + 365 * 24 * 3600 * 1000).toISOString(),
+  };
 }
 
 async function measure(times: number, fn: () => Promise<unknown>): Promise<{ p50Ms: number; p99Ms: number }> {
@@ -366,7 +385,7 @@ export async function readSide(target: number): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-read-'));
   const eventsFile = join(dir, 'events.sqlite');
   try {
-    const { events: count, middle } = await writeLog(eventsFile, target);
+    const { events: count, middle, from, to } = await writeLog(eventsFile, target);
     const figures: Figure[] = [];
 
     const eventsDb = openSqliteDatabase(eventsFile);
@@ -481,6 +500,7 @@ export async function readSide(target: number): Promise<Figure[]> {
       ...asOfStats,
       note: 'scans the whole log; parses and folds the events up to the moment',
     });
+    figures.push(...(await asOfFromSnapshots(dir, count, { events, sealed: log.sealed }, { from, to })));
     // A deal with a long history for the history endpoint: 1 creation and 99 stage moves, hashed as appended.
     const dealId = randomUUID();
     const at = new Date().toISOString();
@@ -516,13 +536,102 @@ export async function readSide(target: number): Promise<Figure[]> {
     await reads.close();
     await log.close();
     eventsDb.close();
-    figures.push(...(await apiAtScale(dir, count, middle, dealId)));
+    figures.push(...(await apiAtScale(dir, count, middle, dealId, { from, to })));
     return figures;
   } finally {
     rmSync(dir, { recursive: true, force: true });
     // The keys live beside the data directory by default (DATA_DIR-keys).
     rmSync(`${dir}-keys`, { recursive: true, force: true });
   }
+}
+
+/** The moments as-of queries are asked at: any in the year from the generated log's first event. */
+export interface MomentRange {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Events between two as-of snapshots, as the service cuts them by default (AS_OF_SNAPSHOT_EVERY). */
+const AS_OF_EVERY = loadConfig({}).asOfSnapshotEvery;
+/** As-of queries measured, each at another random moment. */
+const AS_OF_MOMENTS = 200;
+
+/** The keeper catching up with the log in a process of its own (bench/as-of-keeper.ts). */
+async function keeperCatchUp(
+  dataDir: string,
+): Promise<{ events: number; seconds: number; peakRssMb: number }> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, 'as-of-keeper.ts'), dataDir, String(AS_OF_EVERY)],
+    { timeout: 3_600_000 },
+  );
+  return JSON.parse(stdout) as { events: number; seconds: number; peakRssMb: number };
+}
+
+/**
+ * As-of reports from snapshots: the keeper cuts them over the whole log (its rate and peak memory), then the
+ * pipeline and the funnel as of random moments, each checked once against the fold of the whole log.
+ */
+export async function asOfFromSnapshots(
+  dataDir: string,
+  count: number,
+  log: { readonly events: EventStore; readonly sealed: EventStore },
+  range: MomentRange,
+): Promise<Figure[]> {
+  const keeping = await keeperCatchUp(dataDir);
+  const figures: Figure[] = [
+    {
+      name: `as-of snapshots: the keeper folds the log, a snapshot every ${AS_OF_EVERY} events (${count} events)`,
+      unit: 'events/s',
+      rate: keeping.events / keeping.seconds,
+      note: `${keeping.seconds.toFixed(1)} s; the read models that read no personal data, the deal counts among them`,
+    },
+    {
+      name: `memory: peak RSS of the as-of snapshot keeper catching up with ${count} events`,
+      unit: 'MB',
+      rate: keeping.peakRssMb,
+    },
+  ];
+  const snapshots = await openAsOfSnapshots(loadConfig({ DATA_DIR: dataDir }));
+  try {
+    const folder = new AsOfFolder(log.events, log.sealed, snapshots);
+    const fullFold = new AsOfFolder(log.events, log.sealed);
+    // As ReportReader asks: the report's projections beside the pipelines' configuration.
+    const reports: readonly [string, Projection[], (d: DocumentReader, p: string) => Promise<unknown>][] = [
+      [
+        'pipeline',
+        [pipelineProjection, dealCountsProjection],
+        (d, p) => pipelineReport(d, { pipelineId: 'default' }, p),
+      ],
+      ['funnel', [funnelProjection], (d, p) => funnelReport(d, {}, p)],
+    ];
+    for (const [name, projection, report] of reports) {
+      const projections = [pipelinesProjection, ...projection];
+      const moments = randomMoments(Date.parse(range.from), Date.parse(range.to));
+      const asOf = (moment: string) =>
+        folder.report(projections, new Date(moment), (documents, position) =>
+          report(documents, position.toString()),
+        );
+      // Exactly the fold of the whole log: checked at one moment, beside the measurement.
+      const checked = moments();
+      const reference = await fullFold.fold(projections, new Date(checked));
+      const expected = JSON.stringify(await report(reference.documents, reference.position.toString()));
+      if (JSON.stringify(await asOf(checked)) !== expected) {
+        throw new Error(`the ${name} report as of ${checked} from snapshots differs from the full fold`);
+      }
+      const stats = await measure(AS_OF_MOMENTS, () => asOf(moments()));
+      figures.push({
+        name: `query: ${name} as of a random moment, from snapshots (${count} events, ${AS_OF_MOMENTS} moments)`,
+        unit: 'queries/s',
+        rate: 1000 / stats.p50Ms,
+        ...stats,
+        note: 'the latest snapshot by then, and the events after it that had occurred by then',
+      });
+    }
+  } finally {
+    await snapshots.close();
+  }
+  return figures;
 }
 
 /**
@@ -561,18 +670,52 @@ async function documentWrites(
   }
 }
 
-/** Latencies of `times` sequential GETs from a client in a process of its own (bench/query-client.ts). */
-async function queryLatency(url: string, times: number): Promise<{ p50Ms: number; p99Ms: number }> {
+/**
+ * Latencies of `times` sequential GETs from a client in a process of its own (bench/query-client.ts); with
+ * `moments`, each GET puts a moment drawn at random in it in place of {asOf}.
+ */
+async function queryLatency(
+  url: string,
+  times: number,
+  moments?: MomentRange,
+): Promise<{ p50Ms: number; p99Ms: number }> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', join(__dirname, 'query-client.ts'), url, String(times)],
+    [
+      '--import',
+      'tsx',
+      join(__dirname, 'query-client.ts'),
+      url,
+      String(times),
+      ...(moments ? [moments.from, moments.to] : []),
+    ],
     { timeout: 600_000 },
   );
   return JSON.parse(stdout) as { p50Ms: number; p99Ms: number };
 }
 
+/** The pipeline and the funnel as of random moments, over HTTP, from a running API. */
+export async function asOfOverHttp(url: string, count: number, moments: MomentRange): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const [name, path] of [
+    ['http: GET /analytics/pipeline?asOf', '/analytics/pipeline?asOf={asOf}'],
+    ['http: GET /analytics/funnel?asOf', '/analytics/funnel?asOf={asOf}'],
+  ] as const) {
+    const { p50Ms, p99Ms } = await queryLatency(`${url}${path}`, AS_OF_MOMENTS, moments);
+    figures.push({
+      name: `${name} (${count} events, ${AS_OF_MOMENTS} random moments)`,
+      unit: 'req/s',
+      rate: 1000 / p50Ms,
+      p50Ms,
+      p99Ms,
+      note: 'from the as-of snapshots',
+    });
+  }
+  return figures;
+}
+
 /** Peak resident memory of a process, from /proc (Linux). */
-function peakRssMb(pid: number): number {
+export function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
@@ -582,7 +725,13 @@ function peakRssMb(pid: number): number {
  * The built API on the large store: query latency over HTTP (pipeline, funnel, a 100-event history, as-of)
  * and the peak memory of the process while it holds and serves that store.
  */
-async function apiAtScale(dataDir: string, count: number, middle: string, dealId: string): Promise<Figure[]> {
+async function apiAtScale(
+  dataDir: string,
+  count: number,
+  middle: string,
+  dealId: string,
+  moments: MomentRange,
+): Promise<Figure[]> {
   const figures: Figure[] = [];
   const echo = await startService({}, join(__dirname, 'echo-server.ts'), /listening on port (\d+)/, [
     '--import',
@@ -601,7 +750,11 @@ async function apiAtScale(dataDir: string, count: number, middle: string, dealId
   } finally {
     await stopService(echo);
   }
-  const service = await startService({ DATA_DIR: dataDir, AUTO_CREATE_DEALS: 'false' });
+  // BENCH_API: another build of the API to measure (default: the one npm run build makes in dist/).
+  const service = await startService(
+    { DATA_DIR: dataDir, AUTO_CREATE_DEALS: 'false' },
+    process.env['BENCH_API'] ?? BUILT_API,
+  );
   try {
     for (;;) {
       const health = (await (await fetch(`${service.url}/health`)).json()) as {
@@ -646,6 +799,7 @@ async function apiAtScale(dataDir: string, count: number, middle: string, dealId
       const { p50Ms, p99Ms } = await queryLatency(`${service.url}${path}`, times);
       figures.push({ name: `${name} (${count} events)`, unit: 'req/s', rate: 1000 / p50Ms, p50Ms, p99Ms });
     }
+    figures.push(...(await asOfOverHttp(service.url, count, moments)));
     figures.push({
       name: `memory: peak RSS of the API holding and serving ${count} events`,
       unit: 'MB',

@@ -11,6 +11,7 @@ export * from './storage/stores';
 export * from './storage/storage.module';
 export * from './read-side/projection-progress';
 export * from './read-side/as-of';
+export * from './read-side/as-of-snapshots';
 export * from './read-side/read-side.module';
 export * from './logging/logger';
 export * from './use-cases/lead-commands';

@@ -17,3 +17,4 @@ export * from './activities';
 export * from './merkle';
 export * from './lead-emails';
 export * from './projections';
+export * from './as-of';

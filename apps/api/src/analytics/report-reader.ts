@@ -14,10 +14,10 @@ export interface ReportMoment {
 
 /**
  * Every report (and every list that can be asked as of a moment) the same way: after read-your-writes, either
- * from the read store (one consistent snapshot, stating the position its projections include) or folded from
- * the log up to a past moment. The report functions are pure and the same for both; the pipelines'
- * configuration is folded beside each report, so that probabilities, stages and rotting periods are those in
- * effect at the report's moment.
+ * from the read store (one consistent snapshot, stating the position its projections include) or as it stood
+ * at a past moment (from the as-of snapshots and the events after them, or folded from the log). The report
+ * functions are pure and the same for both; the pipelines' configuration is folded beside each report, so that
+ * probabilities, stages and rotting periods are those in effect at the report's moment.
  */
 @Injectable()
 export class ReportReader {
@@ -36,8 +36,9 @@ export class ReportReader {
     const projections = ([pipelinesProjection] as readonly Projection[]).concat(projection);
     try {
       if (moment.asOf) {
-        const { documents, position } = await this.asOfFolder.fold(projections, moment.asOf);
-        return await report(documents, position.toString());
+        return await this.asOfFolder.report(projections, moment.asOf, (documents, position) =>
+          report(documents, position.toString()),
+        );
       }
       return await this.store.snapshot(async (reader) => {
         let position: bigint | undefined;

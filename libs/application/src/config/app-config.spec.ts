@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       runProjections: true,
       projectionThread: true,
       pollIntervalMs: 200,
+      asOfSnapshotEvery: 250,
       logLevel: 'info',
       logFormat: 'json',
       readyMaxLag: 1000,

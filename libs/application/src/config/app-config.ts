@@ -33,6 +33,11 @@ export interface AppConfig {
   readonly projectionThread: boolean;
   /** How often log followers look for events written by other processes (POLL_INTERVAL_MS, default 200). */
   readonly pollIntervalMs: number;
+  /**
+   * Events between two snapshots of the read models that "as of" reports fold from (AS_OF_SNAPSHOT_EVERY,
+   * default 250): an as-of report folds at most about this many events after its snapshot.
+   */
+  readonly asOfSnapshotEvery: number;
   /** The least severe log lines written (LOG_LEVEL: trace, debug, info, warn, error, fatal, silent; default info). */
   readonly logLevel: LogLevelName;
   /** JSON lines, or coloured lines for a person at a terminal (LOG_FORMAT: json or pretty; default json). */
@@ -61,6 +66,11 @@ export interface AppConfig {
   readonly signingKeyFile: string;
   /** While the log grows, a signed tree head is made at least this often (TREE_HEAD_INTERVAL_MS, default 60000). */
   readonly treeHeadIntervalMs: number;
+  /**
+   * The built dashboard page served at / (WEB_DIR; default: apps/web/build of the installation, which
+   * `npm run build` writes).
+   */
+  readonly webDir?: string;
 }
 
 export const LOG_LEVEL_NAMES = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -127,6 +137,7 @@ export function loadConfig(env: Env): AppConfig {
     runProjections: flag('RUN_PROJECTIONS', true),
     projectionThread: flag('PROJECTION_THREAD', true),
     pollIntervalMs: integer('POLL_INTERVAL_MS', 200, 10, 60000),
+    asOfSnapshotEvery: integer('AS_OF_SNAPSHOT_EVERY', 250, 1, 1_000_000),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVEL_NAMES, 'info'),
     logFormat: oneOf('LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
     readyMaxLag: integer('READY_MAX_LAG', 1000, 0, 1_000_000_000),
@@ -135,6 +146,7 @@ export function loadConfig(env: Env): AppConfig {
     masterKeyFile: keyFile('MASTER_KEY_FILE', 'master.key'),
     signingKeyFile: keyFile('SIGNING_KEY_FILE', 'signing.key'),
     treeHeadIntervalMs: integer('TREE_HEAD_INTERVAL_MS', 60000, 100, 86_400_000),
+    ...(env['WEB_DIR'] === undefined ? {} : { webDir: resolve(text('WEB_DIR', 'apps/web/build')) }),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

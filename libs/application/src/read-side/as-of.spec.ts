@@ -3,7 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, type SqliteDatabase, openSqliteDatabase } from '@app/event-store';
-import type { Projection } from '@app/read-models';
+import Database from 'better-sqlite3';
+import {
+  type DocumentReader,
+  type Projection,
+  SnapshotKeeper,
+  SqliteAsOfSnapshots,
+  funnelProjection,
+  funnelReport,
+  pipelinesProjection,
+} from '@app/read-models';
 import { DataKeys } from '../personal-data/data-keys';
 import { LocalKeyWrapper } from '../personal-data/key-wrapper';
 import { InMemoryDataKeyStore } from '../personal-data/testing/in-memory-data-key-store';
@@ -36,12 +45,13 @@ describe('AsOfFolder', () => {
   let db: SqliteDatabase;
   let sealed: SqliteEventStore;
   let folder: AsOfFolder;
+  let opened: PersonalDataEventStore;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'as-of-'));
     db = openSqliteDatabase(join(dir, 'events.sqlite'));
     sealed = new SqliteEventStore(db);
-    const opened = new PersonalDataEventStore(
+    opened = new PersonalDataEventStore(
       sealed,
       new DataKeys(new InMemoryDataKeyStore(), new LocalKeyWrapper(randomBytes(32))),
     );
@@ -90,5 +100,54 @@ describe('AsOfFolder', () => {
     await folder.fold([blind, reading], new Date('2026-03-02T00:00:00.000Z'));
     expect(blind.seen[0]).toMatchObject({ name: 'Ada Lovelace' });
     expect(reading.seen[0]).toMatchObject({ name: 'Ada Lovelace' });
+  });
+
+  describe('with snapshots', () => {
+    const asOf = new Date('2026-03-02T00:00:00.000Z');
+    const projections = [pipelinesProjection, funnelProjection];
+    const funnel = (documents: DocumentReader, position: bigint) =>
+      funnelReport(documents, {}, position.toString());
+    let snapshotsDb: InstanceType<typeof Database>;
+    let snapshots: SqliteAsOfSnapshots;
+
+    beforeEach(async () => {
+      snapshotsDb = new Database(':memory:');
+      snapshots = new SqliteAsOfSnapshots(snapshotsDb);
+      const keeper = new SnapshotKeeper(inCurrentSchema(sealed), snapshots, projections, { every: 1 });
+      await keeper.load();
+      await keeper.catchUp();
+    });
+    afterEach(() => snapshotsDb.close());
+
+    it('answers a report from the snapshots exactly as the fold of the log', async () => {
+      const withSnapshots = new AsOfFolder(inCurrentSchema(opened), sealed, snapshots);
+      const full = await folder.fold(projections, asOf);
+      const expected = await funnel(full.documents, full.position);
+      expect(expected.sources).toEqual([expect.objectContaining({ source: 'web_form', captured: 1 })]);
+      expect(await withSnapshots.report(projections, asOf, funnel)).toEqual(expected);
+      expect(await snapshots.lastCut('funnel')).toMatchObject({ position: 1n });
+    });
+
+    it('answers again from the log a report whose snapshots were dropped while it read them', async () => {
+      const withSnapshots = new AsOfFolder(inCurrentSchema(opened), sealed, snapshots);
+      const answers: unknown[] = [];
+      const answer = await withSnapshots.report(projections, asOf, async (documents, position) => {
+        const report = await funnel(documents, position);
+        // The first time: a keeper drops the funnel's snapshots (a new version) meanwhile.
+        if (answers.length === 0) await snapshots.restart('funnel', funnelProjection.version + 1);
+        answers.push(report);
+        return report;
+      });
+      expect(answers).toHaveLength(2);
+      const full = await folder.fold(projections, asOf);
+      expect(answer).toEqual(await funnel(full.documents, full.position));
+    });
+
+    it('folds the log opened for a projection that reads personal data, snapshots or not', async () => {
+      const withSnapshots = new AsOfFolder(inCurrentSchema(opened), sealed, snapshots);
+      const projection = seeing(true);
+      await withSnapshots.report([projection], asOf, () => Promise.resolve(undefined));
+      expect(projection.seen).toEqual([expect.objectContaining({ name: 'Ada Lovelace' })]);
+    });
   });
 });

@@ -1,5 +1,13 @@
 import { EventStore } from '@app/event-store';
-import { CheckpointedConsumer, type Projection, ProjectionRunner, ReadStore } from '@app/read-models';
+import {
+  AsOfSnapshots,
+  CheckpointedConsumer,
+  type Projection,
+  ProjectionRunner,
+  ReadStore,
+  SnapshotKeeper,
+  keptForAsOf,
+} from '@app/read-models';
 import {
   type BeforeApplicationShutdown,
   Global,
@@ -8,25 +16,28 @@ import {
   Logger,
   Module,
   type OnApplicationBootstrap,
+  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DealAutomation } from '../automation/deal-automation';
 import { CommandsModule } from '../commands/commands.module';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
-import { SERVICE_PROJECTIONS } from '../storage/storage.module';
+import { SEALED_EVENTS, SERVICE_PROJECTIONS } from '../storage/storage.module';
+import { inCurrentSchema } from '../storage/stores';
 import { AsOfFolder } from './as-of';
+import { openAsOfSnapshots } from './as-of-snapshots';
 import { ProjectionThread, projectionThreadScript } from './projection-thread';
 import { InProcessProgress, ProjectionProgress, StoredProgress } from './projection-progress';
 
 export const DEAL_AUTOMATION_CONSUMER = Symbol('DealAutomationConsumer');
 
 /**
- * Starts the projections and the automation after the process is up (when RUN_PROJECTIONS allows): on a
- * worker thread when the built service runs (PROJECTION_THREAD), otherwise on this thread. Stops them before
- * the stores close.
+ * Starts the projections, the automation and the keeper of as-of snapshots after the process is up (when
+ * RUN_PROJECTIONS allows): on a worker thread when the built service runs (PROJECTION_THREAD), otherwise on
+ * this thread. Stops them before the stores close, and closes the snapshots after.
  */
 @Injectable()
-class ReadSideLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+class ReadSideLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private thread: ProjectionThread | undefined;
 
   constructor(
@@ -34,6 +45,8 @@ class ReadSideLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly events: EventStore,
     private readonly runner: ProjectionRunner,
     @Inject(DEAL_AUTOMATION_CONSUMER) private readonly automation: CheckpointedConsumer | null,
+    private readonly keeper: SnapshotKeeper,
+    private readonly snapshots: AsOfSnapshots,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -47,6 +60,7 @@ class ReadSideLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
     }
     await this.runner.start();
     await this.automation?.start();
+    await this.keeper.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -54,8 +68,13 @@ class ReadSideLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
       await this.thread.stop();
       logger.log('the projection thread has stopped');
     }
+    await this.keeper.stop();
     await this.automation?.stop();
     await this.runner.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.snapshots.close();
   }
 }
 
@@ -63,7 +82,7 @@ const logger = new Logger('ReadSide');
 const logError = (what: string) => (error: unknown) =>
   logger.error(`${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 
-/** The read side: projections, the lead-to-deal automation, their progress, and as-of folding. */
+/** The read side: projections, the lead-to-deal automation, their progress, and as-of snapshots and folding. */
 @Global()
 @Module({
   imports: [CommandsModule],
@@ -129,9 +148,30 @@ const logError = (what: string) => (error: unknown) =>
         );
       },
     },
+    {
+      provide: AsOfSnapshots,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => openAsOfSnapshots(config),
+    },
+    {
+      provide: SnapshotKeeper,
+      inject: [APP_CONFIG, SEALED_EVENTS, AsOfSnapshots, SERVICE_PROJECTIONS],
+      useFactory: (
+        config: AppConfig,
+        sealed: EventStore,
+        snapshots: AsOfSnapshots,
+        projections: readonly Projection[],
+      ) =>
+        // Over the sealed log, as AsOfFolder folds these projections: they read no personal data.
+        new SnapshotKeeper(inCurrentSchema(sealed), snapshots, keptForAsOf(projections), {
+          every: config.asOfSnapshotEvery,
+          pollIntervalMs: config.pollIntervalMs,
+          onError: logError('as-of snapshots'),
+        }),
+    },
     ReadSideLifecycle,
     AsOfFolder,
   ],
-  exports: [ProjectionRunner, ProjectionProgress, AsOfFolder],
+  exports: [ProjectionRunner, ProjectionProgress, AsOfFolder, AsOfSnapshots, SnapshotKeeper],
 })
 export class ReadSideModule {}
