@@ -11,6 +11,7 @@ import { Metrics } from './observability/metrics';
 import { observeRequests } from './observability/request-observer';
 import type { DestinationStream } from 'pino';
 import { setupOpenApi } from './openapi';
+import { defaultWebDir, registerWebPage } from './web/web-page';
 
 export interface CreateAppOptions {
   /**
@@ -54,6 +55,7 @@ export async function createApp(
   edge.afterAuthentication();
   observeRequests(fastify, { logger, metrics: app.get(Metrics) });
   setupOpenApi(app);
+  registerWebPage(fastify, config.webDir ?? defaultWebDir());
   await app.init();
   await fastify.ready();
   return app;

@@ -181,6 +181,21 @@ function complete(document: OpenAPIObject): void {
     },
   };
 
+  document.paths['/'] = {
+    get: {
+      operationId: 'getDashboardPage',
+      summary: 'The dashboard: the pipeline board, the funnel, deal and lead pages, time travel',
+      description:
+        'A page for people: it asks for an API key, keeps it for the browser tab only and shows what the ' +
+        "key's roles allow. Its files are served under /assets/. 503 until it is built (npm run build:web).",
+      tags: ['documentation'],
+      responses: {
+        '200': { description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } },
+        '503': problem('The page is not built: run npm run build:web'),
+      },
+    },
+  };
+
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const operation = item[method];
@@ -208,7 +223,7 @@ function complete(document: OpenAPIObject): void {
     { name: 'admin', description: 'API keys' },
     { name: 'metrics', description: 'Prometheus metrics' },
     { name: 'health', description: 'Liveness and readiness, for orchestrators (no key)' },
-    { name: 'documentation', description: 'This document (no key)' },
+    { name: 'documentation', description: 'This document and the dashboard page (no key)' },
   ].filter((tag) => usesTag(document, tag.name));
 }
 

@@ -2,6 +2,7 @@ import type { ApiKeys, Principal } from '@app/application';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { problemType } from '../http/problem';
 import { sendProblem } from '../http/problem.filter';
+import { isWebPagePath } from '../web/web-page';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -10,7 +11,10 @@ declare module 'fastify' {
   }
 }
 
-/** Paths anyone may call without a key: health (for orchestrators) and the API's documentation. */
+/**
+ * Paths anyone may call without a key: health (for orchestrators), the API's documentation and the dashboard
+ * page (which holds no data: it asks for a key).
+ */
 const PUBLIC_PATHS = new Set([
   '/health',
   '/health/live',
@@ -19,7 +23,8 @@ const PUBLIC_PATHS = new Set([
   '/docs',
   '/docs/',
 ]);
-export const isPublicPath = (path: string): boolean => PUBLIC_PATHS.has(path) || path.startsWith('/docs/');
+export const isPublicPath = (path: string): boolean =>
+  PUBLIC_PATHS.has(path) || path.startsWith('/docs/') || isWebPagePath(path);
 
 /**
  * A CORS preflight carries no Authorization (the browser never sends it there): the CORS hook, before this
