@@ -1,0 +1,166 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { BrowserContext, Page } from 'playwright-core';
+import { boardReady, launchBrowser, missingBrowser } from '../test/support/browser';
+import { startService, stopService } from '../test/support/service-process';
+import { TEST_ADMIN_KEY } from '../test/support/test-keys';
+import { seedDemoPipeline } from './demo-pipeline';
+import { type Figure, percentile } from './stats';
+
+/** Where `npm run build` puts the page (apps/web/build.mjs). */
+const WEB_BUILD = join(__dirname, '..', 'apps', 'web', 'build');
+/** Where the page keeps the tab's API key (apps/web/src/session.ts). */
+const SESSION_KEY = 'sales-pipeline.api-key';
+
+/** The bytes of the page's files, raw and gzipped. */
+function bundleSize(): { raw: number; gzip: number } {
+  let raw = 0;
+  let gzip = 0;
+  const visit = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) visit(path);
+      else if (!name.endsWith('.map')) {
+        const bytes = readFileSync(path);
+        raw += bytes.length;
+        gzip += gzipSync(bytes).length;
+      }
+    }
+  };
+  visit(WEB_BUILD);
+  return { raw, gzip };
+}
+
+/**
+ * Waits until the read models have caught up with the seeded log (GET /health), then a little longer for what
+ * follows the log without a health line (the as-of snapshots): loads are measured on a quiet service.
+ */
+async function settled(baseUrl: string): Promise<void> {
+  for (;;) {
+    const health = await (await fetch(`${baseUrl}/health`)).text();
+    if (!health.includes('"caughtUp":false')) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+}
+
+/** One first load: from navigation to the board shown, by the clock here and by the page's own mark. */
+interface Load {
+  readonly wallMs: number;
+  readonly inPageMs: number;
+  readonly cards: number;
+}
+
+async function firstLoad(page: Page, url: string, openDeals: number): Promise<Load> {
+  const started = performance.now();
+  await page.goto(`${url}/#/board`);
+  await boardReady(page);
+  const wallMs = performance.now() - started;
+  // The same load as the page measures it: from the start of its navigation to its board-shown mark.
+  const inPageMs = await page.evaluate(
+    () => performance.getEntriesByName('board-shown')[0]?.startTime ?? Number.NaN,
+  );
+  // Each column shows its newest deals (CARDS_PER_STAGE); its figures count them all.
+  const counted = await page
+    .locator('[data-testid^="stage-count-"]')
+    .evaluateAll((cells) => cells.reduce((sum, cell) => sum + Number(cell.getAttribute('data-value')), 0));
+  if (counted !== openDeals) throw new Error(`the board counts ${counted} open deals, not ${openDeals}`);
+  return { wallMs, inPageMs, cards: await page.locator('article[data-deal-id]').count() };
+}
+
+/** A tab signed in already (the key in its sessionStorage, as after a sign-in). */
+const signedIn = (context: BrowserContext) =>
+  context.addInitScript(([name, key]) => sessionStorage.setItem(name, key), [
+    SESSION_KEY,
+    TEST_ADMIN_KEY,
+  ] as const);
+
+function loadFigure(name: string, loads: readonly Load[], note: string): Figure {
+  const wall = loads.map((l) => l.wallMs).sort((a, b) => a - b);
+  const inPage = loads.map((l) => l.inPageMs).sort((a, b) => a - b);
+  return {
+    name,
+    unit: 'loads/s',
+    rate: 1000 / percentile(wall, 50),
+    p50Ms: percentile(wall, 50),
+    p99Ms: wall[wall.length - 1]!,
+    note:
+      `${loads.length} loads, max (p99 column) ${Math.round(wall[wall.length - 1]!)} ms; as the page measures it ` +
+      `(navigation start to its board-shown mark) p50 ${Math.round(percentile(inPage, 50))} ms, max ` +
+      `${Math.round(inPage[inPage.length - 1]!)} ms; ${loads[0]?.cards ?? 0} cards shown; ${note}`,
+  };
+}
+
+/**
+ * The dashboard's first load: the built service with `openDeals` open deals in the default pipeline, measured
+ * from navigation to the board showing its columns, their figures and the first cards of each stage. Twice:
+ * a new tab of a running browser with its cache off (a first visit), and a new browser context each time
+ * (a fresh profile: the renderer starts too).
+ */
+export async function dashboardFigures(openDeals = 2000, loads = 15): Promise<Figure[]> {
+  const missing = missingBrowser();
+  if (missing) {
+    process.stdout.write(`  dashboard: skipped (${missing})\n`);
+    return [];
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'sales-pipeline-bench-dashboard-'));
+  const service = await startService({ DATA_DIR: dataDir, AUTO_CREATE_DEALS: 'false' });
+  const browser = await launchBrowser();
+  try {
+    const seeded = Date.now();
+    await seedDemoPipeline(service.url, { openDeals, closedDeals: 40 });
+    const seedSeconds = (Date.now() - seeded) / 1000;
+    await settled(service.url);
+    const { raw, gzip } = bundleSize();
+    const about = `page ${Math.round(raw / 1024)} KiB, ${Math.round(gzip / 1024)} KiB gzipped; seeded over HTTP in ${seedSeconds.toFixed(1)} s`;
+
+    const running = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await signedIn(running);
+    const newTabs: Load[] = [];
+    for (let i = 0; i <= loads; i++) {
+      const page = await running.newPage();
+      const session = await running.newCDPSession(page);
+      await session.send('Network.enable');
+      await session.send('Network.setCacheDisabled', { cacheDisabled: true });
+      const load = await firstLoad(page, service.url, openDeals);
+      // The first tab starts the browser's renderer: it is the fresh-profile case, measured below.
+      if (i > 0) newTabs.push(load);
+      await page.close();
+    }
+    await running.close();
+
+    const freshProfiles: Load[] = [];
+    for (let i = 0; i < loads; i++) {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      await signedIn(context);
+      freshProfiles.push(await firstLoad(await context.newPage(), service.url, openDeals));
+      await context.close();
+    }
+    return [
+      loadFigure(`dashboard: first load, ${openDeals} open deals (new tab, cache off)`, newTabs, about),
+      loadFigure(
+        `dashboard: first load, ${openDeals} open deals (new browser context)`,
+        freshProfiles,
+        'the context and its renderer start in each load',
+      ),
+    ];
+  } finally {
+    await browser.close();
+    await stopService(service);
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}-keys`, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  const openDeals = Number(process.argv[2] ?? 2000);
+  void dashboardFigures(openDeals).then((figures) => {
+    for (const f of figures) {
+      process.stdout.write(
+        `${f.name}: p50 ${f.p50Ms?.toFixed(0)} ms, max ${f.p99Ms?.toFixed(0)} ms; ${f.note}\n`,
+      );
+    }
+  });
+}
