@@ -9,7 +9,14 @@ import { ADMIN_AUTHORIZATION } from '../test/support/test-keys';
 
 const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Ken', 'Frances', 'John'];
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Thompson', 'Allen'];
-const COMPANIES = ['Analytical Engines', 'Cobol Ltd', 'Enigma Systems', 'Semaphore AG', 'Abstract Data', 'TeX Works'];
+const COMPANIES = [
+  'Analytical Engines',
+  'Cobol Ltd',
+  'Enigma Systems',
+  'Semaphore AG',
+  'Abstract Data',
+  'TeX Works',
+];
 const SOURCES = ['web_form', 'referral', 'event', 'outbound', 'partner'];
 const OWNERS = ['grace', 'alan', 'ada'];
 const PRODUCTS = ['Annual licence', 'Pilot', 'Support renewal', 'Rollout', 'Training', 'Expansion'];
@@ -32,7 +39,10 @@ export interface DemoPipeline {
 async function call<T>(baseUrl: string, method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { ...ADMIN_AUTHORIZATION, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...ADMIN_AUTHORIZATION,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
@@ -40,7 +50,8 @@ async function call<T>(baseUrl: string, method: string, path: string, body?: unk
 }
 
 /** A day `days` from now, as YYYY-MM-DD. */
-const dayFromNow = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+const dayFromNow = (days: number): string =>
+  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 /** One lead, qualified, and its deal in the given stage; answers the deal's id. */
 async function dealInStage(baseUrl: string, n: number, stage: string): Promise<string> {
@@ -74,7 +85,11 @@ async function dealInStage(baseUrl: string, n: number, stage: string): Promise<s
 }
 
 /** Runs the tasks with at most `concurrency` in flight; answers their results in order. */
-async function inParallel<T>(count: number, concurrency: number, task: (n: number) => Promise<T>): Promise<T[]> {
+async function inParallel<T>(
+  count: number,
+  concurrency: number,
+  task: (n: number) => Promise<T>,
+): Promise<T[]> {
   const results: T[] = new Array<T>(count);
   let next = 0;
   const worker = async () => {
@@ -95,8 +110,9 @@ export async function seedDemoPipeline(baseUrl: string, options: DemoOptions): P
     '/pipelines/default',
   );
   const stages = pipeline.stages.filter((s) => !s.retired).map((s) => s.stage);
-  // Earlier stages hold more deals, as in a real funnel.
-  const stageOf = (n: number) => stages[Math.min(stages.length - 1, Math.floor(Math.sqrt(n % 100) / 2.5))]!;
+  // Earlier stages hold more deals, as in a real funnel: of ten deals, 4, 3, 2 and 1 in the first four stages.
+  const stageOf = (n: number) =>
+    stages[Math.min(stages.length - 1, [0, 0, 0, 0, 1, 1, 1, 2, 2, 3][n % 10]!)]!;
   const openDealIds = await inParallel(openDeals, concurrency, (n) => dealInStage(baseUrl, n, stageOf(n)));
   await inParallel(closedDeals, concurrency, async (k) => {
     const n = openDeals + k;
