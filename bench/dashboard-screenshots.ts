@@ -55,8 +55,14 @@ async function main(): Promise<void> {
     const dealId = openDealIds[0]!;
     await tellStory(service.url, dealId, stages);
 
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-    await context.addInitScript((key) => sessionStorage.setItem('sales-pipeline.api-key', key), TEST_ADMIN_KEY);
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      deviceScaleFactor: 1,
+    });
+    await context.addInitScript(
+      (key) => sessionStorage.setItem('sales-pipeline.api-key', key),
+      TEST_ADMIN_KEY,
+    );
     const page = await context.newPage();
     await page.goto(`${service.url}/#/board`);
     await boardReady(page);
