@@ -43,7 +43,11 @@ describe('A projection whose version changed, rebuilt beside the documents the s
     t = undefined;
   });
 
-  it('answers the old documents, not nothing, while the new version is built, then the new ones', async () => {
+  /**
+   * A data directory with three leads, whose lead list was written by the version before (the app stopped):
+   * its directory, the leads as that list answered them, and the log position they were written up to.
+   */
+  const threeLeadsListedByTheVersionBefore = async () => {
     t = await startApp();
     const dataDir = t.dataDir;
     for (const company of ['Initech', 'Globex', 'Umbrella']) {
@@ -51,9 +55,14 @@ describe('A projection whose version changed, rebuilt beside the documents the s
     }
     const written = await t.store.headPosition();
     const before = (await t.http().get(`/leads?minPosition=${written}`).expect(200)).body.items as LeadItem[];
-    expect(before.map((l) => l.company).sort()).toEqual(['Globex', 'Initech', 'Umbrella']);
     await t.close();
     leaveLeadListOfPreviousVersion(dataDir);
+    return { dataDir, before, written };
+  };
+
+  it('answers the old documents, not nothing, while the new version is built, then the new ones', async () => {
+    const { dataDir, before, written } = await threeLeadsListedByTheVersionBefore();
+    expect(before.map((l) => l.company).sort()).toEqual(['Globex', 'Initech', 'Umbrella']);
 
     // The service again, its projections run by a projector stepped here batch by batch (two events each).
     t = await startApp(dataDir, { RUN_PROJECTIONS: 'false', READ_WAIT_MS: '50' });
@@ -114,15 +123,7 @@ describe('A projection whose version changed, rebuilt beside the documents the s
   });
 
   it('restarted with its projections in process, swaps the rebuilt lead list in by itself, no answer empty or mixed', async () => {
-    t = await startApp();
-    const dataDir = t.dataDir;
-    for (const company of ['Initech', 'Globex', 'Umbrella']) {
-      await t.http().post('/leads').send(lead({ company })).expect(201);
-    }
-    const written = await t.store.headPosition();
-    const before = (await t.http().get(`/leads?minPosition=${written}`).expect(200)).body.items as LeadItem[];
-    await t.close();
-    leaveLeadListOfPreviousVersion(dataDir);
+    const { dataDir, before, written } = await threeLeadsListedByTheVersionBefore();
 
     t = await startApp(dataDir);
     // Until the swap, the old documents; after it, the new: never none, never some of each.

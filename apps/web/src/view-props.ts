@@ -1,30 +1,10 @@
-import type { ApiClient } from '@app/api-client';
+import type { ApiClient, Schemas } from '@app/api-client';
+
+/** The signed-in key, as GET /me answers: its name, roles, and what it may do (the page shows only that). */
+export type Me = Schemas['MeView'];
 
 /** What a key may do, as the access matrix of the API names it (GET /me `allows`). */
-export type Access =
-  | 'commands'
-  | 'configuration'
-  | 'reads'
-  | 'histories'
-  | 'analytics'
-  | 'audit'
-  | 'events'
-  | 'metrics'
-  | 'keys'
-  | 'privacy';
-
-/** The signed-in key, as GET /me answers. */
-export interface Me {
-  readonly keyId: string;
-  readonly name: string;
-  readonly roles: readonly string[];
-  /** A service key issued with commands. */
-  readonly commands: boolean;
-  /** What the key may do: the page shows only that. */
-  readonly allows: readonly Access[];
-  /** Whether the personal fields of leads come in clear (else '***'). */
-  readonly personalDataInClear: boolean;
-}
+export type Access = Me['allows'][number];
 
 /** What the shell gives every view. */
 export interface ViewProps {
