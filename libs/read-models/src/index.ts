@@ -18,3 +18,4 @@ export * from './merkle';
 export * from './lead-emails';
 export * from './projections';
 export * from './as-of';
+export * from './folded-documents';

@@ -1,7 +1,8 @@
 import { type EventStore, type Position, type RecordedEvent, START } from '@app/event-store';
 import { LogFollower } from './log-follower';
 import { PositionWaiters } from './position-waiters';
-import type { Doc, DocChange, DocLookup, DocRef, Projection } from './projection';
+import { FoldedDocuments } from './folded-documents';
+import type { DocChange, Projection } from './projection';
 import {
   type CheckpointMove,
   CheckpointMovedError,
@@ -378,18 +379,12 @@ export class ProjectionRunner {
 
   /** Applies a projection's pure evolve to the events, over the documents it names; answers the net changes. */
   private async fold(target: FoldTarget, events: readonly RecordedEvent[]): Promise<DocChange[]> {
-    const { projection } = target;
-    const documents = new BatchDocuments(this.store, projection, target.storedAs);
-    // Prefetch for the whole batch in one read per collection, then top up per event.
-    const prefetch = documents.missingOf(events.flatMap((event) => projection.touches(event)));
-    if (prefetch) await documents.load(prefetch);
-    for (const event of events) {
-      // Synchronous unless the event names documents not loaded yet.
-      const missing = documents.missingOf(projection.touches(event, documents.lookup));
-      if (missing) await documents.resolve(event, missing);
-      for (const change of projection.evolve(event, documents.strictLookup)) documents.set(change);
-    }
-    return documents.changes();
+    const { projection, storedAs } = target;
+    const documents = new FoldedDocuments(projection, (collection, ids) =>
+      this.store.getMany(storedAs(collection), ids),
+    );
+    await documents.fold(events);
+    return documents.changes().map((change) => ({ ...change, collection: storedAs(change.collection) }));
   }
 }
 
@@ -419,108 +414,4 @@ function eventsToFold(
     if (replacement) return { events: events.slice(0, i), replacement };
   }
   return { events };
-}
-
-/**
- * The documents one projection's fold of a batch works on: each read from the store once, then changed in
- * memory event by event, and written at the end as net changes.
- */
-class BatchDocuments {
-  /** Per collection: id -> the document as it stands (null: known not to exist). */
-  private readonly docs = new Map<string, Map<string, Doc | null>>();
-  /** Per collection: the ids evolve changed. */
-  private readonly dirty = new Map<string, Set<string>>();
-  /** Per collection: the ids the store held when they were loaded. */
-  private readonly stored = new Map<string, Set<string>>();
-
-  constructor(
-    private readonly store: ReadStore,
-    private readonly projection: Projection,
-    private readonly storedAs: (collection: string) => string,
-  ) {}
-
-  /** What touches may look at: the documents loaded so far. */
-  readonly lookup: DocLookup = (collection, id) => this.docs.get(collection)?.get(id) ?? undefined;
-
-  /** What evolve reads: a document that touches did not name is the projection's mistake. */
-  readonly strictLookup: DocLookup = (collection, id) => {
-    const doc = this.docs.get(collection)?.get(id);
-    if (doc === undefined) {
-      throw new Error(
-        `projection ${this.projection.name} read ${collection}/${id} without naming it in touches`,
-      );
-    }
-    return doc ?? undefined;
-  };
-
-  /** The named documents not loaded yet, per collection; undefined when all are. */
-  missingOf(refs: readonly DocRef[]): Map<string, string[]> | undefined {
-    let missing: Map<string, string[]> | undefined;
-    for (const ref of refs) {
-      if (this.docs.get(ref.collection)?.has(ref.id)) continue;
-      missing ??= new Map();
-      const ids = missing.get(ref.collection);
-      if (ids) ids.push(ref.id);
-      else missing.set(ref.collection, [ref.id]);
-    }
-    return missing;
-  }
-
-  async load(missing: Map<string, string[]>): Promise<void> {
-    for (const [collection, ids] of missing) {
-      const found = await this.store.getMany(this.storedAs(collection), ids);
-      const map = this.collection(collection);
-      for (const id of ids) map.set(id, found.get(id) ?? null);
-      if (found.size > 0) {
-        const held = this.stored.get(collection) ?? new Set<string>();
-        for (const id of found.keys()) held.add(id);
-        this.stored.set(collection, held);
-      }
-    }
-  }
-
-  /** Loads what touches names for the event, again and again while loaded documents reveal more to load. */
-  async resolve(event: RecordedEvent, missing: Map<string, string[]>): Promise<void> {
-    for (let round = 0; round < 10; round++) {
-      await this.load(missing);
-      const more = this.missingOf(this.projection.touches(event, this.lookup));
-      if (!more) return;
-      missing = more;
-    }
-    throw new Error(`projection ${this.projection.name}: touches keeps naming new documents for ${event.id}`);
-  }
-
-  set(change: DocChange): void {
-    this.collection(change.collection).set(change.id, change.doc);
-    let ids = this.dirty.get(change.collection);
-    if (!ids) {
-      ids = new Set();
-      this.dirty.set(change.collection, ids);
-    }
-    ids.add(change.id);
-  }
-
-  /** The documents changed, as they now stand; one made and deleted within the batch never reaches the store. */
-  changes(): DocChange[] {
-    const changes: DocChange[] = [];
-    for (const [collection, ids] of this.dirty) {
-      const map = this.collection(collection);
-      const before = this.stored.get(collection);
-      for (const id of ids) {
-        const doc = map.get(id) ?? null;
-        if (doc === null && !before?.has(id)) continue;
-        changes.push({ collection: this.storedAs(collection), id, doc });
-      }
-    }
-    return changes;
-  }
-
-  private collection(name: string): Map<string, Doc | null> {
-    let map = this.docs.get(name);
-    if (!map) {
-      map = new Map();
-      this.docs.set(name, map);
-    }
-    return map;
-  }
 }

@@ -1,5 +1,4 @@
 export * from './as-of-snapshots.port';
-export * from './folded-documents';
 export * from './snapshot-keeper';
 export * from './snapshot-fold';
 export * from './sqlite-as-of-snapshots';

@@ -2,7 +2,7 @@ import { type EventStore, type Position, type RecordedEvent, START } from '@app/
 import { findIn } from '../memory-documents';
 import type { CountQuery, Doc, DocumentReader, FindQuery, Projection } from '../projection';
 import type { AsOfSnapshots } from './as-of-snapshots.port';
-import { FoldedDocuments } from './folded-documents';
+import { FoldedDocuments } from '../folded-documents';
 import { VersionCache } from './version-cache';
 
 /** Events read at a time while folding from a snapshot. */

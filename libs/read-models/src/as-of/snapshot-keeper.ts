@@ -4,7 +4,7 @@ import { PositionWaiters } from '../position-waiters';
 import { dealCountsProjection } from '../deal-list';
 import type { Doc, DocChange, Projection } from '../projection';
 import type { AsOfSnapshots, SnapshotCut, SnapshotWrite } from './as-of-snapshots.port';
-import { FoldedDocuments } from './folded-documents';
+import { FoldedDocuments } from '../folded-documents';
 
 /**
  * The projections whose state may be snapshotted: those that read no personal data (so that no snapshot ever
@@ -198,14 +198,11 @@ export class SnapshotKeeper {
       return found;
     });
     await documents.fold(events);
-    for (const [collection, ids] of documents.changed) {
+    for (const { collection, id, doc } of documents.changes()) {
       let changed = lane.changed.get(collection);
       if (!changed) lane.changed.set(collection, (changed = new Map<string, Doc | null>()));
-      for (const id of ids) {
-        const doc = documents.known(collection, id) ?? null;
-        changed.set(id, doc);
-        this.remember(lane, collection, id, doc);
-      }
+      changed.set(id, doc);
+      this.remember(lane, collection, id, doc);
     }
     for (const event of events) {
       const at = event.metadata.occurredAt;
