@@ -1,4 +1,4 @@
-import { type ApiClient, createApiClient } from '@app/api-client';
+import { type ApiClient, type Problem, createApiClient } from '@app/api-client';
 
 /**
  * A client of the API for this key. Every answer 401 (the key revoked, or wrong) calls `onUnauthorized`: the
@@ -15,18 +15,10 @@ export function connect(apiKey: string, onUnauthorized: () => void): ApiClient {
   return api;
 }
 
-/** A problem document, as every refusal of the API is. */
-export interface ProblemAnswer {
-  readonly status?: number;
-  readonly title?: string;
-  readonly detail?: string;
-  readonly code?: string;
-  readonly errors?: readonly { readonly field: string; readonly reason: string }[];
-}
-
 /** What to tell the user about a refusal: the problem's detail, else its title, else the status. */
 export function problemDetail(error: unknown, response?: Response): string {
-  const problem = (error ?? {}) as ProblemAnswer;
+  // A refusal's body is a problem document; anything else (no body, a proxy's page) has none of its fields.
+  const problem = (error ?? {}) as Partial<Problem>;
   return (
     problem.detail ??
     problem.title ??

@@ -1,6 +1,6 @@
 import type { ApiClient } from '@app/api-client';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { SseParser } from './sse';
+import { EventSourceParserStream } from 'eventsource-parser/stream';
 
 /** A notice of GET /changes: that an event was appended. */
 interface ChangeNotice {
@@ -83,17 +83,17 @@ async function follow(
       if (!response.ok || !response.body) throw new Error(`GET /changes answered ${response.status}`);
       setConnected(true);
       retryMs = FIRST_RETRY_MS;
-      const parser = new SseParser();
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      const messages = response.body
+        .pipeThrough(new TextDecoderStream())
+        .pipeThrough(new EventSourceParserStream())
+        .getReader();
       for (;;) {
-        const { value, done } = await reader.read();
+        const { value: message, done } = await messages.read();
         if (done) break;
-        for (const message of parser.push(value)) {
-          if (message.event !== 'change') continue;
-          const notice = JSON.parse(message.data) as ChangeNotice;
-          after = notice.position;
-          onNotice(notice);
-        }
+        if (message.event !== 'change') continue;
+        const notice = JSON.parse(message.data) as ChangeNotice;
+        after = notice.position;
+        onNotice(notice);
       }
     } catch {
       // Broken, refused or aborted: tried again below unless the page stopped following.

@@ -1,6 +1,7 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { type ProblemAnswer, problemDetail } from '../api';
+import type { Problem } from '@app/api-client';
+import { problemDetail } from '../api';
 import { leadHash } from '../route';
 import { type ViewProps, may } from '../view-props';
 
@@ -53,7 +54,7 @@ function bodyOf(values: Values) {
 }
 
 /** The problem's field errors by form field (`tags[1]` is the Tags field's). */
-function fieldErrors(problem: ProblemAnswer): Partial<Record<FieldName, string>> {
+function fieldErrors(problem: Partial<Problem>): Partial<Record<FieldName, string>> {
   const errors: Partial<Record<FieldName, string>> = {};
   for (const { field, reason } of problem.errors ?? []) {
     const name = FIELDS.find(
