@@ -348,6 +348,18 @@ const CASES: readonly RouteCase[] = [
     call: () => ({ path: `/pipelines/default?asOf=${encodeURIComponent(new Date().toISOString())}` }),
   },
   {
+    method: 'get',
+    route: '/pipelines/{pipelineId}/board',
+    access: 'analytics',
+    call: () => ({ path: '/pipelines/default/board' }),
+  },
+  {
+    method: 'get',
+    route: '/pipelines/{pipelineId}/board?asOf',
+    access: 'histories',
+    call: () => ({ path: `/pipelines/default/board?asOf=${encodeURIComponent(new Date().toISOString())}` }),
+  },
+  {
     method: 'put',
     route: '/scoring/rules',
     access: 'configuration',

@@ -6,6 +6,7 @@ import { AccessGuard } from './access/access.guard';
 import { AdminModule } from './admin/admin.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AuditModule } from './audit/audit.module';
+import { BoardModule } from './board/board.module';
 import { DealsModule } from './deals/deals.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
@@ -37,6 +38,7 @@ export class AppModule {
         ScoringModule,
         PersonalDataModule,
         AnalyticsModule,
+        BoardModule,
         AuditModule,
         ObservabilityModule,
         HealthModule,

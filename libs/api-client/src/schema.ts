@@ -760,6 +760,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/pipelines/{pipelineId}/board': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A pipeline's board: its report and the first open deals of each stage; now or as of a moment
+     * @description The figures of GET /analytics/pipeline and, per stage of it, the first page of GET /deals?status=open in that stage, read together. Keys of analysts, and service keys issued without personalData, see the deals' titles as ***
+     */
+    get: operations['getPipelineBoard'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/audit/verify': {
     parameters: {
       query?: never;
@@ -2176,6 +2196,23 @@ export interface components {
       byStage: components['schemas']['LossStageRowView'][];
       /** @description Most deals first */
       byCompetitor: components['schemas']['LossCompetitorRowView'][];
+    };
+    BoardColumnView: {
+      /**
+       * @description A stage of the report, in the report's order
+       * @example demo
+       */
+      stage: string;
+      /** @description The stage's open deals, newest first, up to cardsPerStage (the first page of GET /deals) */
+      deals: components['schemas']['DealView'][];
+      /** @description More open deals follow: pass as cursor to GET /deals with status=open and this pipelineId and stage (and the same asOf); null when the column holds them all */
+      nextCursor: string | null;
+    };
+    PipelineBoardView: {
+      /** @description The figures of the columns: GET /analytics/pipeline at the same moment; its position is the board's */
+      report: components['schemas']['PipelineReportView'];
+      /** @description One per stage of the report (active stages, and retired ones that still hold open deals) */
+      columns: components['schemas']['BoardColumnView'][];
     };
     BrokenLinkView: {
       /** @example deal-0b6f4e3c-2f0e-4b8e-9a51-6f1d1b7c2a10 */
@@ -10064,6 +10101,122 @@ export interface operations {
       };
       /** @description Unknown lead, deal or pipeline */
       404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests from this client address or API key (RATE_LIMITED): retry after Retry-After seconds */
+      429: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The server failed to answer (INTERNAL): nothing was acknowledged */
+      500: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now: a store does not answer, or the read models did not reach minPosition in time (MIN_POSITION_NOT_REACHED); retry after Retry-After seconds */
+      503: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPipelineBoard: {
+    parameters: {
+      query?: {
+        /** @description Answer only once the read models include this log position (read-your-writes); also X-Min-Position */
+        minPosition?: string;
+        /** @description The answer as it stood at this moment */
+        asOf?: string;
+        /** @description How many of each stage's open deals (newest first) the board holds */
+        cardsPerStage?: number;
+      };
+      header?: {
+        /** @description Stored as the correlation id of the events a command writes, and echoed in the answer (one is generated without it); 1 to 200 printable ASCII characters */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+      };
+      path: {
+        pipelineId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The board; unknown pipeline (or one that did not exist at asOf): 404 */
+      200: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PipelineBoardView'];
+        };
+      };
+      /** @description A bad parameter */
+      400: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or one that is unknown or revoked (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The key holds none of the roles this route needs (the detail names them) */
+      403: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown lead, deal or pipeline */
+      404: {
+        headers: {
+          'X-Correlation-Id': components['headers']['CorrelationId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A path parameter longer than any id or name (FST_ERR_MAX_PARAM_LENGTH) */
+      414: {
         headers: {
           'X-Correlation-Id': components['headers']['CorrelationId'];
           [name: string]: unknown;

@@ -48,23 +48,30 @@ export function maskedEventData(type: string, data: Record<string, unknown>): Re
 export const showsPersonalData = (request: FastifyRequest): boolean =>
   request.principal !== null && seesPersonalData(request.principal);
 
+/** The answers that hold leads or deals: one view, a page of them, or a board's columns of deals. */
+function maskedAnswer(answer: unknown): unknown {
+  if (answer === null || typeof answer !== 'object') return answer;
+  const { items, columns } = answer as { items?: unknown; columns?: unknown };
+  if (Array.isArray(items)) return { ...answer, items: items.map((item: object) => maskedLead(item)) };
+  if (Array.isArray(columns)) {
+    const masked = columns.map((column: { deals: object[] }) => ({
+      ...column,
+      deals: column.deals.map((deal) => maskedLead(deal)),
+    }));
+    return { ...answer, columns: masked };
+  }
+  return maskedLead(answer);
+}
+
 /**
- * Masks the personal fields of the leads or deals a route answers (one view, or a page of them) for keys that
- * may not see them: analysts, and service keys issued without personalData.
+ * Masks the personal fields of the leads or deals a route answers (see maskedAnswer) for keys that may not see
+ * them: analysts, and service keys issued without personalData.
  */
 @Injectable()
 export class MaskPersonalData implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (showsPersonalData(request)) return next.handle();
-    return next.handle().pipe(
-      map((answer: unknown) => {
-        if (answer === null || typeof answer !== 'object') return answer;
-        const page = answer as { items?: unknown };
-        if (Array.isArray(page.items))
-          return { ...page, items: page.items.map((item: object) => maskedLead(item)) };
-        return maskedLead(answer);
-      }),
-    );
+    return next.handle().pipe(map(maskedAnswer));
   }
 }

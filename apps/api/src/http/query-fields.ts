@@ -211,6 +211,23 @@ export class PipelineReportQueryDto extends AsOfQueryDto {
   groupBy?: 'owner';
 }
 
+export class BoardQueryDto extends AsOfQueryDto {
+  @ApiProperty({
+    type: 'integer',
+    required: false,
+    minimum: 1,
+    maximum: 100,
+    default: 50,
+    description: "How many of each stage's open deals (newest first) the board holds",
+  })
+  @Optional()
+  @Type(() => Number)
+  @IsInt({ message: '$property must be an integer from 1 to 100' })
+  @Min(1, { message: '$property must be an integer from 1 to 100' })
+  @Max(100, { message: '$property must be an integer from 1 to 100' })
+  cardsPerStage?: number;
+}
+
 export class StagesQueryDto extends PeriodQueryDto {
   @Slug({ optional: true, description: 'The pipeline (default: default)', example: 'default' })
   pipelineId?: string;
