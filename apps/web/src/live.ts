@@ -1,5 +1,5 @@
 import type { ApiClient } from '@app/api-client';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 
 /** A notice of GET /changes: that an event was appended. */
@@ -57,10 +57,11 @@ export function useLiveChanges(api: ApiClient): LiveChanges {
     };
   }, [api]);
 
-  const onCommand = (position: string) => {
+  // The same function at every render: the board's cards, memoised, are not drawn again for a new one.
+  const onCommand = useCallback((position: string) => {
     setSeenPosition((seen) => later(seen, position));
     setChanges((n) => n + 1);
-  };
+  }, []);
   return { changes, seenPosition, connected, onCommand };
 }
 

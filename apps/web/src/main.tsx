@@ -4,12 +4,14 @@ import 'uplot/dist/uPlot.min.css';
 import './funnel/funnel.css';
 import './records/records.css';
 import { render } from 'preact';
-import { App } from './app';
+import { App, restoreSession } from './app';
 import { BOARD_HASH } from './route';
 
 if (location.hash === '') history.replaceState(null, '', BOARD_HASH);
+// Before the first render: the key kept for the tab is asked about (and the board loaded) at once.
+const restoring = restoreSession();
 const root = document.getElementById('app');
 if (root) {
   root.textContent = '';
-  render(<App />, root);
+  render(<App restoring={restoring} />, root);
 }

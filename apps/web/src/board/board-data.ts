@@ -4,6 +4,7 @@ import { problemDetail } from '../api';
 export type Deal = Schemas['DealView'];
 export type PipelineReport = Schemas['PipelineReportView'];
 export type StageRow = Schemas['PipelineStageRowView'];
+type BoardColumn = Schemas['BoardColumnView'];
 
 /** The board as loaded: the pipeline report (the columns and their figures) and the open deals by stage. */
 export interface BoardData {
@@ -51,26 +52,33 @@ const moment = (query: BoardQuery): { asOf: string } | { minPosition: string } |
       : {};
 
 /**
- * Loads the board: the report and the first open deals of each of its stages at the same time (each stage's
- * pages one after the other, as the cursors chain), both at least as fresh as minPosition. The stages to list are the
- * pipeline's (GET /pipelines/{id}): a retired stage the report lists for the deals still in it is listed too.
+ * Loads the board, at least as fresh as minPosition. With the deals: in one request (the pipeline's board: its
+ * report and the first CARDS_PER_STAGE open deals of each stage, read together), then the further pages of
+ * the stages where the user asked for more cards, from each column's cursor. Without: the report alone.
  */
 export async function loadBoard(api: ApiClient, query: BoardQuery): Promise<BoardData> {
-  const [report, stages] = await Promise.all([
-    pipelineReport(api, query),
-    query.withDeals ? openDealsByStage(api, query) : null,
-  ]);
-  const dealsByStage = stages && new Map([...stages].map(([stage, { deals }]) => [stage, deals] as const));
-  const stagesWithMore = new Set([...(stages ?? [])].filter(([, { more }]) => more).map(([stage]) => stage));
-  return { asOf: query.asOf, report, dealsByStage, stagesWithMore };
-}
-
-async function pipelineReport(api: ApiClient, query: BoardQuery): Promise<PipelineReport> {
-  const { data, error, response } = await api.GET('/analytics/pipeline', {
-    params: { query: { pipelineId: query.pipelineId, ...moment(query) } },
+  if (!query.withDeals) {
+    const { data, error, response } = await api.GET('/analytics/pipeline', {
+      params: { query: { pipelineId: query.pipelineId, ...moment(query) } },
+    });
+    if (!data) throw new BoardLoadError(problemDetail(error, response));
+    return { asOf: query.asOf, report: data, dealsByStage: null, stagesWithMore: new Set() };
+  }
+  const { data, error, response } = await api.GET('/pipelines/{pipelineId}/board', {
+    params: {
+      path: { pipelineId: query.pipelineId },
+      query: { cardsPerStage: CARDS_PER_STAGE, ...moment(query) },
+    },
   });
   if (!data) throw new BoardLoadError(problemDetail(error, response));
-  return data;
+  // The further pages read the board's moment: its position now, or the same asOf.
+  const sameMoment = { ...query, minPosition: data.report.position };
+  const columns = await Promise.all(
+    data.columns.map(async (column) => [column.stage, await moreDeals(api, sameMoment, column)] as const),
+  );
+  const dealsByStage = new Map(columns.map(([stage, { deals }]) => [stage, deals] as const));
+  const stagesWithMore = new Set(columns.filter(([, { more }]) => more).map(([stage]) => stage));
+  return { asOf: query.asOf, report: data.report, dealsByStage, stagesWithMore };
 }
 
 interface StageDeals {
@@ -79,35 +87,20 @@ interface StageDeals {
   readonly more: boolean;
 }
 
-/** The open deals of the pipeline by stage, every stage listed at the same time. */
-async function openDealsByStage(api: ApiClient, query: BoardQuery): Promise<Map<string, StageDeals>> {
-  const {
-    data: pipeline,
-    error,
-    response,
-  } = await api.GET('/pipelines/{pipelineId}', {
-    params: { path: { pipelineId: query.pipelineId } },
-  });
-  if (!pipeline) throw new BoardLoadError(problemDetail(error, response));
-  const stages = await Promise.all(
-    pipeline.stages.map(async (row) => [row.stage, await openDealsIn(api, query, row.stage)] as const),
-  );
-  return new Map(stages);
-}
-
-async function openDealsIn(api: ApiClient, query: BoardQuery, stage: string): Promise<StageDeals> {
-  const deals: Deal[] = [];
-  const wanted = query.cardsShown(stage);
-  let cursor: string | undefined;
-  do {
+/** A column of the board, with the next pages of GET /deals up to the number of cards its stage shows. */
+async function moreDeals(api: ApiClient, query: BoardQuery, column: BoardColumn): Promise<StageDeals> {
+  const deals = [...column.deals];
+  const wanted = query.cardsShown(column.stage);
+  let cursor = column.nextCursor ?? undefined;
+  while (cursor !== undefined && deals.length < wanted) {
     const { data, error, response } = await api.GET('/deals', {
       params: {
         query: {
           status: 'open',
           pipelineId: query.pipelineId,
-          stage,
+          stage: column.stage,
           limit: Math.min(PAGE_SIZE, wanted - deals.length),
-          ...(cursor === undefined ? {} : { cursor }),
+          cursor,
           ...moment(query),
         },
       },
@@ -115,8 +108,8 @@ async function openDealsIn(api: ApiClient, query: BoardQuery, stage: string): Pr
     if (!data) throw new BoardLoadError(problemDetail(error, response));
     deals.push(...data.items);
     cursor = data.nextCursor ?? undefined;
-  } while (cursor !== undefined && deals.length < wanted);
-  return { deals, more: cursor !== undefined };
+  }
+  return { deals: deals.slice(0, wanted), more: cursor !== undefined || deals.length > wanted };
 }
 
 /** The first load of a board, started before the key's rights are known: see prefetchBoard. */
