@@ -1,63 +1,13 @@
-import type { ApiClient } from '@app/api-client';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { connect, problemDetail } from './api';
-import { prefetchBoard } from './board/board-data';
-import { DEFAULT_PIPELINE, routeOf } from './route';
 import { forgetKey, storeKey, storedKey } from './session';
+import { type Opening, SESSION_ENDED_EVENT, type Session, openSession, restoring } from './session-start';
 import { Shell } from './shell';
 import { SignIn } from './sign-in';
-import type { Me } from './view-props';
-
-interface Session {
-  readonly api: ApiClient;
-  readonly me: Me;
-}
-
-/** A session opened, or why not. */
-type Opening = { readonly session: Session } | { readonly refusal: string };
 
 const SESSION_ENDED = 'The API key was refused (revoked or unknown): sign in again.';
-/** Sent on window when the API refuses the key of an open session (revoked meanwhile). */
-const SESSION_ENDED_EVENT = 'sales-pipeline:session-ended';
-
-/**
- * Opens a session with a key: asks who the key is (GET /me). Once open, the first refusal of the key ends it
- * (SESSION_ENDED_EVENT); the sign-in's own refusal is the answer here.
- */
-async function openSession(key: string): Promise<Opening> {
-  let open = false;
-  const api = connect(key, () => {
-    if (!open) return;
-    open = false;
-    window.dispatchEvent(new Event(SESSION_ENDED_EVENT));
-  });
-  // A page opened on the board (the usual start) loads it while asking who the key is.
-  if (storedKey() === key && routeOf(location.hash).view === 'board') prefetchBoard(api, DEFAULT_PIPELINE);
-  try {
-    const { data, error, response } = await api.GET('/me');
-    if (!data) {
-      return {
-        refusal: response.status === 401 ? 'This API key is not valid.' : problemDetail(error, response),
-      };
-    }
-    open = true;
-    return { session: { api, me: data } };
-  } catch {
-    return { refusal: 'The service did not answer: try again.' };
-  }
-}
-
-/**
- * The session of the key kept for the tab, asked for as the script starts (before anything is drawn), or
- * null when the tab has no key.
- */
-export function restoreSession(): Promise<Opening> | null {
-  const key = storedKey();
-  return key === null ? null : openSession(key);
-}
 
 /** Signed in with a key (kept for the tab), or the sign-in form. */
-export function App({ restoring }: { readonly restoring: Promise<Opening> | null }) {
+export function App() {
   const [session, setSession] = useState<Session | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [waiting, setWaiting] = useState(restoring !== null);
@@ -95,7 +45,7 @@ export function App({ restoring }: { readonly restoring: Promise<Opening> | null
       if (refusal !== null) signOut(refusal);
       setWaiting(false);
     });
-  }, [restoring, opened, signOut]);
+  }, [opened, signOut]);
 
   if (session) return <Shell api={session.api} me={session.me} onSignOut={() => signOut(null)} />;
   if (waiting) return <p class="loading">Signing in…</p>;

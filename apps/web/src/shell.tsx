@@ -1,7 +1,7 @@
 import type { ApiClient, Schemas } from '@app/api-client';
-import { Suspense, lazy } from 'preact/compat';
 import { useEffect, useState } from 'preact/hooks';
 import { Board } from './board/board';
+import { deferredView } from './deferred-view';
 import { formatMoment } from './format';
 import { useLiveChanges } from './live';
 import { BOARD_HASH, DEFAULT_PIPELINE, FUNNEL_HASH, type Route, useRoute } from './route';
@@ -18,9 +18,9 @@ interface ShellProps {
 
 // The funnel (with its chart library) and the deal and lead pages load when first shown: the board, where the
 // page opens, does not wait for them.
-const FunnelView = lazy(() => import('./funnel/funnel-view').then((module) => module.FunnelView));
-const DealPage = lazy(() => import('./records/deal-page').then((module) => module.DealPage));
-const LeadPage = lazy(() => import('./records/lead-page').then((module) => module.LeadPage));
+const FunnelView = deferredView(() => import('./funnel/funnel-view').then((module) => module.FunnelView));
+const DealPage = deferredView(() => import('./records/deal-page').then((module) => module.DealPage));
+const LeadPage = deferredView(() => import('./records/lead-page').then((module) => module.LeadPage));
 
 /** The pipelines to pick from (GET /pipelines), the default one first. */
 function usePipelines(api: ApiClient, changes: number): Pipeline[] {
@@ -110,9 +110,7 @@ export function Shell({ api, me, onSignOut }: ShellProps) {
         </div>
       )}
       <main id="main">
-        <Suspense fallback={<p class="loading">Loading…</p>}>
-          <CurrentView route={route} props={props} />
-        </Suspense>
+        <CurrentView route={route} props={props} />
       </main>
     </>
   );

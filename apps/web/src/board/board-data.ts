@@ -113,35 +113,66 @@ async function moreDeals(api: ApiClient, query: BoardQuery, column: BoardColumn)
 }
 
 /** The first load of a board, started before the key's rights are known: see prefetchBoard. */
-let prefetched: { readonly pipelineId: string; readonly board: Promise<BoardData> } | null = null;
+interface Prefetched {
+  readonly pipelineId: string;
+  readonly board: Promise<BoardData>;
+  /** The board, once it has come. */
+  loaded?: BoardData;
+}
+
+let prefetched: Prefetched | null = null;
 
 /**
  * Starts loading the board of now at once (with the default number of cards), while the page still asks who
  * the key is: the board's first load then takes it instead of asking again, which saves the page a round trip
- * when it opens on the board. A prefetch that fails (a key that may not read it) is simply not used.
+ * when it opens on the board. A prefetch that fails (a key that may not read it) is simply not used. The
+ * promise answered settles when the board has come (or failed).
  */
-export function prefetchBoard(api: ApiClient, pipelineId: string): void {
-  const board = loadBoard(api, {
+export function prefetchBoard(api: ApiClient, pipelineId: string): Promise<void> {
+  const entry: Prefetched = {
     pipelineId,
-    asOf: null,
-    minPosition: null,
-    withDeals: true,
-    cardsShown: () => CARDS_PER_STAGE,
-  });
-  board.catch(() => undefined);
-  prefetched = { pipelineId, board };
+    board: loadBoard(api, {
+      pipelineId,
+      asOf: null,
+      minPosition: null,
+      withDeals: true,
+      cardsShown: () => CARDS_PER_STAGE,
+    }),
+  };
+  prefetched = entry;
+  return entry.board.then(
+    (board) => {
+      entry.loaded = board;
+    },
+    () => undefined,
+  );
 }
+
+/** The prefetched board if it is the one this query asks for. */
+const prefetchedFor = (query: BoardQuery): Prefetched | null =>
+  prefetched !== null &&
+  prefetched.pipelineId === query.pipelineId &&
+  query.asOf === null &&
+  query.minPosition === null &&
+  query.withDeals &&
+  query.cardsShown('') === CARDS_PER_STAGE
+    ? prefetched
+    : null;
 
 /** The prefetched board for this query, once; undefined when there is none for it. */
 export function takePrefetchedBoard(query: BoardQuery): Promise<BoardData> | undefined {
-  const taken = prefetched;
+  const taken = prefetchedFor(query);
   prefetched = null;
-  const matches =
-    taken !== null &&
-    taken.pipelineId === query.pipelineId &&
-    query.asOf === null &&
-    query.minPosition === null &&
-    query.withDeals &&
-    query.cardsShown('') === CARDS_PER_STAGE;
-  return matches ? taken.board : undefined;
+  return taken?.board;
+}
+
+/**
+ * The prefetched board for this query if it has come already, taken (once): the board's first render draws
+ * it at once, instead of a frame without it first. Undefined otherwise (and the prefetch stays for
+ * takePrefetchedBoard).
+ */
+export function takeLoadedBoard(query: BoardQuery): BoardData | undefined {
+  const loaded = prefetchedFor(query)?.loaded;
+  if (loaded !== undefined) prefetched = null;
+  return loaded;
 }

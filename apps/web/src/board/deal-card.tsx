@@ -1,4 +1,4 @@
-import { memo } from 'preact/compat';
+import { Component } from 'preact';
 import { useState } from 'preact/hooks';
 import { formatDate, formatDateTime, formatMoney } from '../format';
 import { dealHash } from '../route';
@@ -40,10 +40,24 @@ export function neighbourStage(
 }
 
 /**
- * A deal on the board: its title, value, owner, close date, rotting mark and next follow-up; its commands.
- * Kept light, as a board holds thousands: its drag, keys and buttons are handled by the board.
+ * A deal on the board, drawn again only when one of its props changed: the board redraws its columns often
+ * (a drag, a pending move), its cards seldom.
  */
-export const DealCard = memo(function DealCard(props: DealCardProps) {
+export class DealCard extends Component<DealCardProps> {
+  override shouldComponentUpdate(next: DealCardProps): boolean {
+    return (Object.keys(next) as (keyof DealCardProps)[]).some((prop) => next[prop] !== this.props[prop]);
+  }
+
+  override render() {
+    return card(this.props);
+  }
+}
+
+/**
+ * A deal's card: its title, value, owner, close date, rotting mark and next follow-up; its commands. Kept
+ * light, as a board holds thousands: its drag, keys and buttons are handled by the board (no hooks here).
+ */
+function card(props: DealCardProps) {
   const { deal, canCommand, pending, panel } = props;
   const title = titleOf(deal);
   return (
@@ -101,7 +115,7 @@ export const DealCard = memo(function DealCard(props: DealCardProps) {
       {canCommand && panel === 'lose' && <LoseForm {...props} title={title} />}
     </article>
   );
-});
+}
 
 function MoveForm({ deal, stages, title, onMove, onPanel }: DealCardProps & { readonly title: string }) {
   const targets = stages.filter((row) => !row.retired && row.stage !== deal.stage);
