@@ -243,6 +243,45 @@ describeInBrowser('Dashboard: the board', () => {
     await expectNoSeriousA11yViolations(page);
   });
 
+  it('loads the board of a signed-in tab in one request, asked before the page knows who the key is', async () => {
+    // The default pipeline, where a page opens: 55 deals in its first stage.
+    let last = '0';
+    for (let i = 0; i < 55; i++) last = (await deal('default')).position;
+    const page = await open();
+    const asked: string[] = [];
+    let boardAskedBeforeMeAnswered = false;
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (!url.pathname.startsWith('/assets/')) asked.push(url.pathname);
+    });
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/me')
+        boardAskedBeforeMeAnswered = asked.includes('/pipelines/default/board');
+    });
+    await page.reload();
+    await boardReady(page, 'default');
+    expect(boardAskedBeforeMeAnswered).toBe(true);
+
+    // Who the key is, and the board: the report and the cards come together, nothing else is asked for them.
+    const once = asked.filter((path) => path === '/me' || path === '/pipelines/default/board');
+    expect(once.sort()).toEqual(['/me', '/pipelines/default/board']);
+    expect(asked.filter((path) => path === '/deals' || path.startsWith('/analytics/'))).toEqual([]);
+    expect(await figures(page)).toEqual(await reportFigures('default'));
+    const newest = (
+      await http()
+        .get('/deals')
+        .query({
+          status: 'open',
+          pipelineId: 'default',
+          stage: 'qualification',
+          limit: 50,
+          minPosition: last,
+        })
+        .expect(200)
+    ).body as { items: { dealId: string }[] };
+    expect(await cardsIn(page, 'Qualification')).toEqual(newest.items.map((d) => d.dealId));
+  });
+
   it('moves a card by drag and drop: the API has the deal in the new stage, and the totals follow', async () => {
     const pipelineId = await pipeline();
     const { id } = await deal(pipelineId, { value: { amount: 5_000, currency: 'EUR' } });

@@ -306,6 +306,19 @@ describeInBrowser('Dashboard pages: funnel, deal and lead, in a browser', () => 
     await expect(page.getByTestId('deal-revision').textContent()).resolves.toBe('1');
   });
 
+  it('says so when a view cannot be loaded, and loads it when shown again', async () => {
+    const { page } = await openAt('#/board');
+    await page.getByRole('navigation').waitFor();
+    // The funnel's code is a chunk of its own, asked for when the funnel is first shown: refused once.
+    await page.route('**/assets/chunk-*.js', (route) => route.abort());
+    await page.getByRole('link', { name: 'Funnel' }).click();
+    await page.getByRole('alert').filter({ hasText: 'This view could not be loaded' }).waitFor();
+    await page.unroute('**/assets/chunk-*.js');
+    await page.getByRole('link', { name: 'Board' }).click();
+    await page.getByRole('link', { name: 'Funnel' }).click();
+    await page.getByRole('heading', { name: 'Lead-source conversion' }).waitFor();
+  });
+
   it('an analyst sees the funnel, and a clear message instead of a history', async () => {
     const { page, failedRequests } = await openAt('#/funnel', analystKey);
     await funnelShown(page);
