@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsInt, Matches, Max, Min } from 'class-validator';
-import { Optional, POSITION_PATTERN } from '../http/fields';
+import { Count, Optional, POSITION_PATTERN } from '../http/fields';
 import { ReadQueryDto } from '../http/query-fields';
 
 /** A tree size: a whole number of leaves, from 1. */
@@ -52,11 +52,6 @@ export class StoredRecordsQueryDto {
   @Matches(POSITION_PATTERN, { message: '$property must be a log position (digits)' })
   after?: string;
 
-  @ApiProperty({ type: 'integer', required: false, minimum: 1, maximum: 1000, default: 100 })
-  @Optional()
-  @Type(() => Number)
-  @IsInt({ message: '$property must be an integer from 1 to 1000' })
-  @Min(1, { message: '$property must be an integer from 1 to 1000' })
-  @Max(1000, { message: '$property must be an integer from 1 to 1000' })
+  @Count(1, 1000, 100)
   limit?: number;
 }

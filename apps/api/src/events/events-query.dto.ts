@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
-import { OneOf, Optional, POSITION_PATTERN } from '../http/fields';
+import { IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { Count, OneOf, Optional, POSITION_PATTERN } from '../http/fields';
 import { EVENT_TYPE_PATTERN } from './event-selection';
 
 /** A category is the part of a stream name before its first dash, so it has none itself. */
@@ -71,18 +70,6 @@ export class EventsQueryDto {
   })
   category?: string;
 
-  @ApiProperty({
-    type: 'integer',
-    required: false,
-    minimum: 1,
-    maximum: 1000,
-    default: 100,
-    description: 'Events per page; only with Accept: application/json',
-  })
-  @Optional()
-  @Type(() => Number)
-  @IsInt({ message: '$property must be an integer from 1 to 1000' })
-  @Min(1, { message: '$property must be an integer from 1 to 1000' })
-  @Max(1000, { message: '$property must be an integer from 1 to 1000' })
+  @Count(1, 1000, 100, 'Events per page; only with Accept: application/json')
   limit?: number;
 }

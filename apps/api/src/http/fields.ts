@@ -76,6 +76,29 @@ export const Email = (options: FieldOptions = {}) =>
     MaxLength(320),
   );
 
+/**
+ * An optional whole number of a query, such as a page size: from min to max, `byDefault` when left out (the
+ * handler applies it; the document states it).
+ */
+export function Count(min: number, max: number, byDefault: number, description?: string) {
+  const message = `$property must be an integer from ${min} to ${max}`;
+  return applyDecorators(
+    ApiProperty({
+      type: 'integer',
+      required: false,
+      minimum: min,
+      maximum: max,
+      default: byDefault,
+      ...(description === undefined ? {} : { description }),
+    }),
+    Optional(),
+    Type(() => Number),
+    IsInt({ message }),
+    Min(min, { message }),
+    Max(max, { message }),
+  );
+}
+
 export const Slug = (options: FieldOptions = {}) =>
   applyDecorators(
     ApiProperty({

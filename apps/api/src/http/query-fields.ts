@@ -3,7 +3,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Matches, Max, Min, ValidateBy } from 'class-validator';
-import { OneOf, Optional, POSITION_PATTERN, Slug, Text, Uuid } from './fields';
+import { Count, OneOf, Optional, POSITION_PATTERN, Slug, Text, Uuid } from './fields';
 
 const INSTANT =
   /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))?)?$/;
@@ -51,12 +51,7 @@ export class ReadQueryDto {
 }
 
 class PageQueryDto extends ReadQueryDto {
-  @ApiProperty({ type: 'integer', required: false, minimum: 1, maximum: 100, default: 20 })
-  @Optional()
-  @Type(() => Number)
-  @IsInt({ message: '$property must be an integer from 1 to 100' })
-  @Min(1, { message: '$property must be an integer from 1 to 100' })
-  @Max(100, { message: '$property must be an integer from 1 to 100' })
+  @Count(1, 100, 20)
   limit?: number;
 
   @ApiProperty({ type: String, required: false, description: 'nextCursor of the previous page' })
@@ -212,19 +207,7 @@ export class PipelineReportQueryDto extends AsOfQueryDto {
 }
 
 export class BoardQueryDto extends AsOfQueryDto {
-  @ApiProperty({
-    type: 'integer',
-    required: false,
-    minimum: 1,
-    maximum: 100,
-    default: 50,
-    description: "How many of each stage's open deals (newest first) the board holds",
-  })
-  @Optional()
-  @Type(() => Number)
-  @IsInt({ message: '$property must be an integer from 1 to 100' })
-  @Min(1, { message: '$property must be an integer from 1 to 100' })
-  @Max(100, { message: '$property must be an integer from 1 to 100' })
+  @Count(1, 100, 50, "How many of each stage's open deals (newest first) the board holds")
   cardsPerStage?: number;
 }
 
