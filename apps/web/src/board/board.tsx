@@ -186,8 +186,9 @@ function dealsOfStage(data: BoardData, stage: string, pending: PendingChanges): 
 
 /**
  * The pipeline board: a column per stage of the chosen pipeline with its count, total and weighted value per
- * currency (GET /analytics/pipeline), the open deals as cards (GET /deals). Cards move by drag and drop or
- * by keyboard; a move is shown at once and undone if the API refuses it.
+ * currency and its open deals as cards (GET /pipelines/{pipelineId}/board; the figures alone of a past the key
+ * may not list, from GET /analytics/pipeline). Cards move by drag and drop or by keyboard; a move is shown at
+ * once and undone if the API refuses it.
  */
 export function Board(props: ViewProps) {
   const { api, asOf, me, onCommand } = props;
