@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { forgetKey, storeKey, storedKey } from './session';
+import { forgetKey, storeKey } from './session';
 import { type Opening, SESSION_ENDED_EVENT, type Session, openSession, restoring } from './session-start';
 import { Shell } from './shell';
 import { SignIn } from './sign-in';
@@ -38,10 +38,10 @@ export function App() {
   }, [signOut]);
 
   useEffect(() => {
-    const key = storedKey();
-    if (restoring === null || key === null) return;
-    void restoring.then((opening) => {
-      const refusal = opened(opening, key);
+    if (restoring === null) return;
+    const { key, opening } = restoring;
+    void opening.then((answer) => {
+      const refusal = opened(answer, key);
       if (refusal !== null) signOut(refusal);
       setWaiting(false);
     });

@@ -57,7 +57,7 @@ export async function openSession(key: string): Promise<Opening> {
  * no key. This module is the first main.tsx imports, so the requests leave while the rest of the script (the
  * UI framework, the views) is still being evaluated.
  */
-export const restoring: Promise<Opening> | null = (() => {
+export const restoring: { readonly key: string; readonly opening: Promise<Opening> } | null = (() => {
   const key = storedKey();
-  return key === null ? null : openSession(key);
+  return key === null ? null : { key, opening: openSession(key) };
 })();
