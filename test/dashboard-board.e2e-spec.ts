@@ -282,6 +282,20 @@ describeInBrowser('Dashboard: the board', () => {
     expect(await cardsIn(page, 'Qualification')).toEqual(newest.items.map((d) => d.dealId));
   });
 
+  it('hears of a deal created after a reloaded tab read its board and before it followed the changes', async () => {
+    const page = await open();
+    let created: string | undefined;
+    // The reloaded page reads its board with its first requests, then asks for the changes: a deal is created
+    // in between, and its notice must still reach the page.
+    await page.route('**/changes*', async (route) => {
+      created ??= (await deal('default')).id;
+      await route.continue();
+    });
+    await page.reload();
+    await boardReady(page, 'default');
+    await eventually(async () => expect(await card(page, created!).count()).toBe(1));
+  });
+
   it('moves a card by drag and drop: the API has the deal in the new stage, and the totals follow', async () => {
     const pipelineId = await pipeline();
     const { id } = await deal(pipelineId, { value: { amount: 5_000, currency: 'EUR' } });
@@ -474,12 +488,11 @@ describeInBrowser('Dashboard: the board', () => {
   });
 
   it('goes back to sign in, saying why, when the key is revoked', async () => {
-    const pipelineId = await pipeline();
     const sales = await issueKey(dashboard.t, ['sales']);
     const page = await open(sales.key);
     await http().delete(`/admin/keys/${sales.keyId}`).expect(204);
-    // The next request the page makes is refused.
-    await page.getByLabel('Pipeline').selectOption(pipelineId);
+    // The page needs no click to notice: the stream of changes it follows ends (a revoked key's streams are
+    // closed within a second), and the next request it makes is refused.
     await page.getByLabel('API key').waitFor();
     expect(await page.getByRole('status').textContent()).toMatch(/refused.*sign in again/i);
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);

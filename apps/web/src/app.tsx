@@ -47,7 +47,7 @@ export function App() {
     });
   }, [opened, signOut]);
 
-  if (session) return <Shell api={session.api} me={session.me} onSignOut={() => signOut(null)} />;
+  if (session) return <Shell session={session} onSignOut={() => signOut(null)} />;
   if (waiting) return <p class="loading">Signing in…</p>;
   return <SignIn message={message} onSignIn={signIn} />;
 }

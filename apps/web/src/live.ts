@@ -28,10 +28,11 @@ export interface LiveChanges {
 const later = (a: string | null, b: string): string => (a === null || BigInt(b) > BigInt(a) ? b : a);
 
 /**
- * Follows GET /changes with fetch and a streaming reader (EventSource cannot send Authorization), resuming
- * after the last position seen, and reconnecting with a growing delay when the stream breaks.
+ * Follows GET /changes with fetch and a streaming reader (EventSource cannot send Authorization): from
+ * `startAfter` (a position the page has read, so that the changes made since are heard) or else from the
+ * stream's start, resuming after the last position seen, and reconnecting with a growing delay when it breaks.
  */
-export function useLiveChanges(api: ApiClient): LiveChanges {
+export function useLiveChanges(api: ApiClient, startAfter: string | null): LiveChanges {
   const [changes, setChanges] = useState(0);
   const [seenPosition, setSeenPosition] = useState<string | null>(null);
   const [connected, setConnected] = useState(false);
@@ -50,12 +51,12 @@ export function useLiveChanges(api: ApiClient): LiveChanges {
 
   useEffect(() => {
     const stop = new AbortController();
-    void follow(api, stop.signal, (notice) => bumpRef.current(notice.position), setConnected);
+    void follow(api, startAfter, stop.signal, (notice) => bumpRef.current(notice.position), setConnected);
     return () => {
       stop.abort();
       window.clearTimeout(pending.current);
     };
-  }, [api]);
+  }, [api, startAfter]);
 
   // The same function at every render: the board's cards, memoised, are not drawn again for a new one.
   const onCommand = useCallback((position: string) => {
@@ -67,11 +68,12 @@ export function useLiveChanges(api: ApiClient): LiveChanges {
 
 async function follow(
   api: ApiClient,
+  startAfter: string | null,
   signal: AbortSignal,
   onNotice: (notice: ChangeNotice) => void,
   setConnected: (connected: boolean) => void,
 ): Promise<void> {
-  let after: string | undefined;
+  let after = startAfter ?? undefined;
   let retryMs = FIRST_RETRY_MS;
   while (!signal.aborted) {
     try {

@@ -8,6 +8,11 @@ import type { Me } from './view-props';
 export interface Session {
   readonly api: ApiClient;
   readonly me: Me;
+  /**
+   * The log position the page's first read includes (the board asked with the session), or null: the page
+   * follows the changes after it, so that none made between that read and the stream's start goes unseen.
+   */
+  readonly changesAfter: string | null;
 }
 
 /** A session opened, or why not. */
@@ -45,8 +50,13 @@ export async function openSession(key: string): Promise<Opening> {
     open = true;
     // Both were asked at once: the first view draws the board with the rest of the page when it has come
     // too, rather than the page without it first (waiting BOARD_WAIT_MS at most).
-    if (board) await Promise.race([board, new Promise((resolve) => setTimeout(resolve, BOARD_WAIT_MS))]);
-    return { session: { api, me: data } };
+    const changesAfter = board
+      ? await Promise.race([
+          board,
+          new Promise<null>((resolve) => setTimeout(() => resolve(null), BOARD_WAIT_MS)),
+        ])
+      : null;
+    return { session: { api, me: data, changesAfter } };
   } catch {
     return { refusal: 'The service did not answer: try again.' };
   }

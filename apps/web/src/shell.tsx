@@ -5,14 +5,14 @@ import { deferredView } from './deferred-view';
 import { formatMoment } from './format';
 import { useLiveChanges } from './live';
 import { BOARD_HASH, DEFAULT_PIPELINE, FUNNEL_HASH, type Route, useRoute } from './route';
+import type { Session } from './session-start';
 import { TimeTravel } from './time-travel';
-import type { Me, ViewProps } from './view-props';
+import type { ViewProps } from './view-props';
 
 type Pipeline = Schemas['PipelineView'];
 
 interface ShellProps {
-  readonly api: ApiClient;
-  readonly me: Me;
+  readonly session: Session;
   readonly onSignOut: () => void;
 }
 
@@ -38,9 +38,10 @@ function usePipelines(api: ApiClient, changes: number): Pipeline[] {
 }
 
 /** The signed-in page: header and navigation, the pipeline picker and the time travel, and the current view. */
-export function Shell({ api, me, onSignOut }: ShellProps) {
+export function Shell({ session, onSignOut }: ShellProps) {
+  const { api, me } = session;
   const route = useRoute();
-  const live = useLiveChanges(api);
+  const live = useLiveChanges(api, session.changesAfter);
   const pipelines = usePipelines(api, live.changes);
   const [pipelineId, setPipelineId] = useState(DEFAULT_PIPELINE);
   const [asOf, setAsOf] = useState<string | null>(null);

@@ -126,9 +126,9 @@ let prefetched: Prefetched | null = null;
  * Starts loading the board of now at once (with the default number of cards), while the page still asks who
  * the key is: the board's first load then takes it instead of asking again, which saves the page a round trip
  * when it opens on the board. A prefetch that fails (a key that may not read it) is simply not used. The
- * promise answered settles when the board has come (or failed).
+ * promise answered settles when the board has come, with the log position it includes (null: it failed).
  */
-export function prefetchBoard(api: ApiClient, pipelineId: string): Promise<void> {
+export function prefetchBoard(api: ApiClient, pipelineId: string): Promise<string | null> {
   const entry: Prefetched = {
     pipelineId,
     board: loadBoard(api, {
@@ -143,8 +143,9 @@ export function prefetchBoard(api: ApiClient, pipelineId: string): Promise<void>
   return entry.board.then(
     (board) => {
       entry.loaded = board;
+      return board.report.position;
     },
-    () => undefined,
+    () => null,
   );
 }
 
