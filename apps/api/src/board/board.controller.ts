@@ -5,13 +5,10 @@ import { Allow } from '../access/access-policy';
 import { MaskPersonalData } from '../access/personal-data';
 import { MinPosition } from '../http/min-position.decorator';
 import { QueryDocs } from '../http/openapi-docs';
-import { BoardQueryDto, toMoment } from '../http/query-fields';
+import { BoardQueryDto, CARDS_PER_STAGE, toMoment } from '../http/query-fields';
 import { SlugPipe } from '../http/slug.pipe';
 import { PipelineBoardView } from './board.view';
 import { GetBoardQuery } from './queries/get-board.query';
-
-/** How many open deals of each stage a board holds when the query does not say. */
-const CARDS_PER_STAGE = 50;
 
 /** A pipeline's board: what a pipeline view (a kanban) shows, in one request. */
 @ApiTags('pipelines')

@@ -206,8 +206,11 @@ export class PipelineReportQueryDto extends AsOfQueryDto {
   groupBy?: 'owner';
 }
 
+/** How many open deals of each stage a board holds when the query does not say. */
+export const CARDS_PER_STAGE = 50;
+
 export class BoardQueryDto extends AsOfQueryDto {
-  @Count(1, 100, 50, "How many of each stage's open deals (newest first) the board holds")
+  @Count(1, 100, CARDS_PER_STAGE, "How many of each stage's open deals (newest first) the board holds")
   cardsPerStage?: number;
 }
 
