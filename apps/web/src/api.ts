@@ -30,3 +30,12 @@ export function problemDetail(error: unknown, response?: Response): string {
 
 /** If-Match for a revision: the quoted revision, as the API's ETag. */
 export const ifMatch = (revision: number): { 'If-Match': string } => ({ 'If-Match': `"${revision}"` });
+
+/**
+ * The query of a read: as of the moment travelled to (asOf), and including the latest change the page has seen
+ * (minPosition), so that a view never shows less than the notice that made it refetch.
+ */
+export const readingAt = (asOf: string | null, seenPosition: string | null) => ({
+  ...(asOf === null ? {} : { asOf }),
+  ...(seenPosition === null ? {} : { minPosition: seenPosition }),
+});

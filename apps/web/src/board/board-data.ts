@@ -1,5 +1,5 @@
 import type { ApiClient, Schemas } from '@app/api-client';
-import { problemDetail } from '../api';
+import { problemDetail, readingAt } from '../api';
 
 export type Deal = Schemas['DealView'];
 export type PipelineReport = Schemas['PipelineReportView'];
@@ -24,7 +24,7 @@ export interface BoardQuery {
   readonly pipelineId: string;
   /** The moment shown; null: now. */
   readonly asOf: string | null;
-  /** Now only: what is read includes this log position. */
+  /** What is read includes this log position (the latest change the page has seen). */
   readonly minPosition: string | null;
   /** Whether to list the deals (the cards), or the figures alone. */
   readonly withDeals: boolean;
@@ -44,12 +44,7 @@ export class BoardLoadError extends Error {}
 /** The largest page GET /deals gives. */
 const PAGE_SIZE = 100;
 
-const moment = (query: BoardQuery): { asOf: string } | { minPosition: string } | Record<string, never> =>
-  query.asOf !== null
-    ? { asOf: query.asOf }
-    : query.minPosition !== null
-      ? { minPosition: query.minPosition }
-      : {};
+const moment = (query: BoardQuery) => readingAt(query.asOf, query.minPosition);
 
 /**
  * Loads the board, at least as fresh as minPosition. With the deals: in one request (the pipeline's board: its
@@ -109,7 +104,7 @@ async function moreDeals(api: ApiClient, query: BoardQuery, column: BoardColumn)
     deals.push(...data.items);
     cursor = data.nextCursor ?? undefined;
   }
-  return { deals: deals.slice(0, wanted), more: cursor !== undefined || deals.length > wanted };
+  return { deals, more: cursor !== undefined };
 }
 
 /** The first load of a board, started before the key's rights are known: see prefetchBoard. */
@@ -155,8 +150,7 @@ const prefetchedFor = (query: BoardQuery): Prefetched | null =>
   prefetched.pipelineId === query.pipelineId &&
   query.asOf === null &&
   query.minPosition === null &&
-  query.withDeals &&
-  query.cardsShown('') === CARDS_PER_STAGE
+  query.withDeals
     ? prefetched
     : null;
 

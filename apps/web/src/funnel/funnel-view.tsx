@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { type ViewProps, may } from '../view-props';
-import { NotForThisKey, readingAt, useAnswer } from '../records/answer';
+import { readingAt } from '../api';
+import { NotForThisKey, useAnswer } from '../records/answer';
 import { ForecastReport } from './forecast-report';
 import { type FunnelFilter, FunnelFilterForm, NO_FILTER, periodOf } from './funnel-filter';
 import { SourceFunnel, sourceRowsOf } from './source-funnel';

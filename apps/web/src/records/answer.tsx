@@ -89,15 +89,6 @@ export function ProblemAlert({ problem, what }: { readonly problem: Problem; rea
   );
 }
 
-/**
- * The query of a read: as of the moment travelled to (asOf), and including the latest change the page has seen
- * (minPosition), so that a view never shows less than the notice that made it refetch.
- */
-export const readingAt = (asOf: string | null, seenPosition: string | null) => ({
-  ...(asOf === null ? {} : { asOf }),
-  ...(seenPosition === null ? {} : { minPosition: seenPosition }),
-});
-
 /** What each kind of access lets a key read, as a sentence ends. */
 const ACCESS_WORDS: Partial<Record<Access, string>> = {
   histories: 'reading histories and the past of a record',

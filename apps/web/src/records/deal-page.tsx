@@ -1,7 +1,8 @@
 import type { Schemas } from '@app/api-client';
 import { formatDate, formatDateTime, formatPercent } from '../format';
 import { type ViewProps, may } from '../view-props';
-import { readingAt, NotForThisKey, ProblemAlert, useAnswer } from './answer';
+import { readingAt } from '../api';
+import { NotForThisKey, ProblemAlert, useAnswer } from './answer';
 import { ChainIntegrity, Field, FollowUps, Section, Timeline, moneyText } from './record-parts';
 
 type Deal = Schemas['DealView'];

@@ -1,7 +1,8 @@
 import type { Schemas } from '@app/api-client';
 import { formatDate, formatDateTime, formatPoints } from '../format';
 import { type ViewProps, may } from '../view-props';
-import { type Answer, readingAt, NotForThisKey, ProblemAlert, useAnswer } from './answer';
+import { readingAt } from '../api';
+import { type Answer, NotForThisKey, ProblemAlert, useAnswer } from './answer';
 import { ChainIntegrity, Field, FollowUps, Section, Timeline, moneyText } from './record-parts';
 
 type Lead = Schemas['LeadView'];
