@@ -1,4 +1,4 @@
-import { Component } from 'preact';
+import { type ComponentChildren, Component } from 'preact';
 import { useState } from 'preact/hooks';
 import { formatDate, formatDateTime, formatMoney } from '../format';
 import { dealHash } from '../route';
@@ -122,15 +122,16 @@ function MoveForm({ deal, stages, title, onMove, onPanel }: DealCardProps & { re
   const [stage, setStage] = useState(targets[0]?.stage ?? '');
   const fieldId = `move-${deal.dealId}`;
   return (
-    <form
-      aria-label={`Move ${title}`}
-      onSubmit={(event) => {
-        event.preventDefault();
+    <CardForm
+      name={`Move ${title}`}
+      field={{ id: fieldId, label: 'Move to' }}
+      command={{ label: 'Move' }}
+      onSubmit={() => {
         if (stage !== '') onMove(deal, stage);
         onPanel(deal.dealId, null);
       }}
+      onCancel={() => onPanel(deal.dealId, null)}
     >
-      <label for={fieldId}>Move to</label>
       <select id={fieldId} value={stage} onChange={(event) => setStage(event.currentTarget.value)}>
         {targets.map((row) => (
           <option key={row.stage} value={row.stage}>
@@ -138,13 +139,7 @@ function MoveForm({ deal, stages, title, onMove, onPanel }: DealCardProps & { re
           </option>
         ))}
       </select>
-      <div class="actions">
-        <button type="submit">Move</button>
-        <button type="button" class="secondary" onClick={() => onPanel(deal.dealId, null)}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </CardForm>
   );
 }
 
@@ -152,16 +147,17 @@ function LoseForm({ deal, title, onLose, onPanel }: DealCardProps & { readonly t
   const [reason, setReason] = useState('');
   const fieldId = `lose-${deal.dealId}`;
   return (
-    <form
-      aria-label={`Lose ${title}`}
-      onSubmit={(event) => {
-        event.preventDefault();
+    <CardForm
+      name={`Lose ${title}`}
+      field={{ id: fieldId, label: 'Reason' }}
+      command={{ label: 'Lose deal', class: 'danger' }}
+      onSubmit={() => {
         if (reason.trim() === '') return;
         onLose(deal, reason.trim());
         onPanel(deal.dealId, null);
       }}
+      onCancel={() => onPanel(deal.dealId, null)}
     >
-      <label for={fieldId}>Reason</label>
       <input
         id={fieldId}
         required
@@ -169,11 +165,39 @@ function LoseForm({ deal, title, onLose, onPanel }: DealCardProps & { readonly t
         value={reason}
         onInput={(event) => setReason(event.currentTarget.value)}
       />
+    </CardForm>
+  );
+}
+
+interface CardFormProps {
+  /** The form's accessible name. */
+  readonly name: string;
+  /** Its one field (the child), by id, and the field's label. */
+  readonly field: { readonly id: string; readonly label: string };
+  /** The submit button. */
+  readonly command: { readonly label: string; readonly class?: string };
+  readonly onSubmit: () => void;
+  readonly onCancel: () => void;
+  readonly children: ComponentChildren;
+}
+
+/** A card's small form: its field, labelled, then the command's button and Cancel. */
+function CardForm({ name, field, command, onSubmit, onCancel, children }: CardFormProps) {
+  return (
+    <form
+      aria-label={name}
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+    >
+      <label for={field.id}>{field.label}</label>
+      {children}
       <div class="actions">
-        <button type="submit" class="danger">
-          Lose deal
+        <button type="submit" class={command.class}>
+          {command.label}
         </button>
-        <button type="button" class="secondary" onClick={() => onPanel(deal.dealId, null)}>
+        <button type="button" class="secondary" onClick={onCancel}>
           Cancel
         </button>
       </div>
